@@ -1,0 +1,15 @@
+//! Ward's domain: the values and rules every capability is built from.
+//!
+//! Everything here is pure: no I/O, no async, no SQL, no clock reads (callers pass the time in).
+//! That keeps the rules exhaustively testable and lets storage, web and CLI share them.
+
+pub mod locale;
+pub mod organisation;
+pub mod validation;
+
+pub use locale::Locale;
+pub use organisation::{
+    EnterpriseNumber, NewOrganisation, NewSite, OrgKind, OrgName, OrgSlug, Organisation, Site,
+    SiteKind,
+};
+pub use validation::ValidationError;

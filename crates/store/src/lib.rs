@@ -1,0 +1,17 @@
+//! Ward's storage: one interface over embedded SQLite (the default) and PostgreSQL.
+//!
+//! Both backends run the same SQL text (`$n` placeholders, `RETURNING`, `ON CONFLICT`) through the
+//! concrete sqlx drivers, dispatched by [`on_db!`]; only the DDL differs, in
+//! `migrations/{sqlite,postgres}`. Reads go through [`Store`]; every write goes through a [`Tx`] so a
+//! change and its audit record (Ward's security module) commit together or not at all.
+//!
+//! This crate never decides policy (who may do what): that is `ward-app`'s job.
+
+mod db;
+mod error;
+mod organisation;
+mod schema;
+
+pub use db::{DatabaseTarget, Store, Tx, redact_url};
+pub use error::StoreError;
+pub use schema::SchemaStatus;

@@ -1,0 +1,32 @@
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::State;
+
+use crate::error::{OrPage, PageError};
+use crate::i18n::Tr;
+use crate::pages::layout::{Layout, PageContext};
+use crate::state::AppState;
+
+pub struct OrgCard {
+    pub slug: String,
+    pub name: String,
+    pub kind: &'static str,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "home.html")]
+pub struct HomePage {
+    layout: Layout,
+    orgs: Vec<OrgCard>,
+}
+
+/// `GET /`: the organisations this installation holds.
+pub async fn home(State(state): State<AppState>, tr: Tr, ctx: PageContext) -> Result<HomePage, PageError> {
+    let orgs = state.ward.organisations().await.or_page(tr)?;
+    let layout = Layout::build(&state.ward, tr, ctx, tr.t("home.title"), None).await.or_page(tr)?;
+    let orgs = orgs
+        .into_iter()
+        .map(|o| OrgCard { slug: o.slug.to_string(), name: o.name.to_string(), kind: tr.label("kind", o.kind.code()) })
+        .collect();
+    Ok(HomePage { layout, orgs })
+}

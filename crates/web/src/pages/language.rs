@@ -1,0 +1,93 @@
+//! The language picker and the one-shot flash message it leaves.
+
+use axum::Form;
+use axum::extract::Request;
+use axum::http::header::{LOCATION, SET_COOKIE};
+use axum::http::{HeaderValue, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use ward_domain::Locale;
+
+use crate::i18n::LANG_COOKIE;
+
+pub const FLASH_COOKIE: &str = "ward_flash";
+
+/// Flash messages are keys from this list, never text from the cookie: a forged cookie can at
+/// worst show one of these.
+const FLASH_KEYS: [(&str, &str); 1] = [("language_changed", "flash.language_changed")];
+
+pub fn flash_key(value: &str) -> Option<&'static str> {
+    FLASH_KEYS.iter().find(|(name, _)| *name == value).map(|(_, key)| *key)
+}
+
+#[derive(Deserialize)]
+pub struct LanguageForm {
+    lang: String,
+    #[serde(default)]
+    return_to: String,
+}
+
+/// Only same-site absolute paths: `/orgs/x`, never `//evil.example` or `https://…`.
+fn safe_return_path(path: &str) -> &str {
+    let ok = path.starts_with('/')
+        && !path.starts_with("//")
+        && !path.contains('\\')
+        && path.len() <= 512
+        && path.bytes().all(|b| b.is_ascii_graphic());
+    if ok { path } else { "/" }
+}
+
+/// `POST /language`: remembers the choice for a year and returns to the page it came from.
+pub async fn set_language(Form(form): Form<LanguageForm>) -> Response {
+    let Some(locale) = Locale::from_tag(&form.lang) else {
+        return (StatusCode::UNPROCESSABLE_ENTITY, "unknown language").into_response();
+    };
+    let lang_cookie = format!("{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly", locale.tag());
+    let flash_cookie = format!("{FLASH_COOKIE}=language_changed; Path=/; Max-Age=60; SameSite=Lax; HttpOnly");
+    let mut response = StatusCode::SEE_OTHER.into_response();
+    let headers = response.headers_mut();
+    for cookie in [lang_cookie, flash_cookie] {
+        if let Ok(v) = HeaderValue::from_str(&cookie) {
+            headers.append(SET_COOKIE, v);
+        }
+    }
+    if let Ok(v) = HeaderValue::from_str(safe_return_path(&form.return_to)) {
+        headers.insert(LOCATION, v);
+    }
+    response
+}
+
+/// Once a page has shown the flash message, the browser forgets it.
+pub async fn clear_flash(request: Request, next: Next) -> Response {
+    let had_flash = request
+        .headers()
+        .get_all(axum::http::header::COOKIE)
+        .iter()
+        .any(|v| v.to_str().is_ok_and(|s| s.contains(FLASH_COOKIE)));
+    let mut response = next.run(request).await;
+    let is_page = response
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
+    if had_flash && is_page {
+        response.headers_mut().append(
+            SET_COOKIE,
+            HeaderValue::from_static("ward_flash=; Path=/; Max-Age=0; SameSite=Lax; HttpOnly"),
+        );
+    }
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn return_paths_stay_on_site() {
+        assert_eq!(safe_return_path("/orgs/az-x"), "/orgs/az-x");
+        for bad in ["//evil.example", "https://evil.example", "", "/\\evil", "/a b", "javascript:alert(1)"] {
+            assert_eq!(safe_return_path(bad), "/", "{bad}");
+        }
+    }
+}
