@@ -9,7 +9,6 @@ pub mod validation;
 
 pub use locale::Locale;
 pub use organisation::{
-    EnterpriseNumber, NewOrganisation, NewSite, OrgKind, OrgName, OrgSlug, Organisation, Site,
-    SiteKind,
+    EnterpriseNumber, NewOrganisation, NewSite, OrgKind, OrgName, OrgSlug, Organisation, Site, SiteKind,
 };
 pub use validation::ValidationError;

@@ -55,9 +55,8 @@ impl Locale {
             let mut parts = entry.split(';');
             let tag = parts.next().unwrap_or("").trim();
             let Some(locale) = Locale::from_tag(tag) else { continue };
-            let weight = parts
-                .find_map(|p| p.trim().strip_prefix("q=").map(parse_weight))
-                .unwrap_or(Some(1000));
+            let weight =
+                parts.find_map(|p| p.trim().strip_prefix("q=").map(parse_weight)).unwrap_or(Some(1000));
             let Some(weight) = weight else { continue };
             if weight == 0 {
                 continue;

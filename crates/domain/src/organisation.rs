@@ -58,11 +58,7 @@ impl OrgSlug {
             .take(Self::MAX_LEN)
             .collect();
         Self::parse(trimmed.trim_end_matches('-')).map_err(|_| {
-            ValidationError::new(
-                "slug",
-                "derive",
-                "cannot be derived from the name; give one explicitly",
-            )
+            ValidationError::new("slug", "derive", "cannot be derived from the name; give one explicitly")
         })
     }
 
@@ -173,10 +169,8 @@ impl EnterpriseNumber {
     pub fn parse(input: &str) -> Result<Self, ValidationError> {
         let field = "enterprise_number";
         let trimmed = input.trim();
-        let without_prefix = trimmed
-            .strip_prefix("BE")
-            .or_else(|| trimmed.strip_prefix("be"))
-            .unwrap_or(trimmed);
+        let without_prefix =
+            trimmed.strip_prefix("BE").or_else(|| trimmed.strip_prefix("be")).unwrap_or(trimmed);
         if without_prefix.chars().any(|c| !(c.is_ascii_digit() || matches!(c, '.' | ' '))) {
             return Err(ValidationError::new(field, "charset", "may only contain digits, dots and spaces"));
         }
@@ -189,7 +183,8 @@ impl EnterpriseNumber {
         }
         let (body, check) = digits.split_at(8);
         let body: u64 = body.parse().map_err(|_| ValidationError::new(field, "charset", "must be digits"))?;
-        let check: u64 = check.parse().map_err(|_| ValidationError::new(field, "charset", "must be digits"))?;
+        let check: u64 =
+            check.parse().map_err(|_| ValidationError::new(field, "charset", "must be digits"))?;
         if 97 - body % 97 != check {
             return Err(ValidationError::new(field, "checksum", "check digits do not match (mod 97)"));
         }
@@ -311,7 +306,10 @@ impl SiteKind {
             ValidationError::new(
                 "site_kind",
                 "unknown",
-                format!("unknown site kind {code:?}; expected one of: {}", Self::ALL.map(SiteKind::code).join(", ")),
+                format!(
+                    "unknown site kind {code:?}; expected one of: {}",
+                    Self::ALL.map(SiteKind::code).join(", ")
+                ),
             )
         })
     }
@@ -448,7 +446,8 @@ mod tests {
 
     #[test]
     fn new_organisation_collects_every_error() {
-        let errors = NewOrganisation::parse("", Some("-x"), Some("castle"), Some("12"), Some("de")).unwrap_err();
+        let errors =
+            NewOrganisation::parse("", Some("-x"), Some("castle"), Some("12"), Some("de")).unwrap_err();
         let fields: Vec<_> = errors.iter().map(|e| e.field).collect();
         assert_eq!(fields, ["name", "slug", "kind", "enterprise_number", "default_locale"]);
     }

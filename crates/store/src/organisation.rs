@@ -3,8 +3,8 @@
 use time::OffsetDateTime;
 use uuid::Uuid;
 use ward_domain::{
-    EnterpriseNumber, Locale, NewOrganisation, NewSite, OrgKind, OrgName, OrgSlug, Organisation,
-    Site, SiteKind,
+    EnterpriseNumber, Locale, NewOrganisation, NewSite, OrgKind, OrgName, OrgSlug, Organisation, Site,
+    SiteKind,
 };
 
 use crate::db::{on_db, on_tx};
@@ -26,9 +26,8 @@ struct OrganisationRow {
 impl TryFrom<OrganisationRow> for Organisation {
     type Error = StoreError;
     fn try_from(row: OrganisationRow) -> Result<Self, StoreError> {
-        let corrupt = |e: ward_domain::ValidationError| {
-            StoreError::Corrupt(format!("organisation {}: {e}", row.id))
-        };
+        let corrupt =
+            |e: ward_domain::ValidationError| StoreError::Corrupt(format!("organisation {}: {e}", row.id));
         Ok(Organisation {
             id: row.id,
             slug: OrgSlug::parse(&row.slug).map_err(corrupt)?,
@@ -81,8 +80,7 @@ impl Store {
     /// All organisations, by name.
     pub async fn organisations(&self) -> Result<Vec<Organisation>, StoreError> {
         const SQL: &str = concat!("SELECT ", org_columns!(), " FROM organisations ORDER BY name, slug");
-        let rows: Vec<OrganisationRow> =
-            on_db!(&*self.db, p => sqlx::query_as(SQL).fetch_all(p).await)?;
+        let rows: Vec<OrganisationRow> = on_db!(&*self.db, p => sqlx::query_as(SQL).fetch_all(p).await)?;
         rows.into_iter().map(Organisation::try_from).collect()
     }
 
@@ -111,7 +109,9 @@ impl Tx {
         now: OffsetDateTime,
     ) -> Result<Organisation, StoreError> {
         const SQL: &str = concat!(
-            "INSERT INTO organisations (", org_columns!(), ") VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING ",
+            "INSERT INTO organisations (",
+            org_columns!(),
+            ") VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING ",
             org_columns!()
         );
         let row: OrganisationRow = on_tx!(&mut self.inner, c => sqlx::query_as(SQL)

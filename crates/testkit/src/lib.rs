@@ -1,0 +1,232 @@
+//! Test harness shared by the integration tests of every crate (a dev-dependency only).
+//!
+//! * [`TestDb`]: a fresh SQLite file, or a fresh PostgreSQL database created on the server named by
+//!   `WARD_TEST_POSTGRES_URL` and dropped afterwards.
+//! * [`on_both_databases!`]: writes one test body once and runs it on both backends.
+//! * [`TestApp`]: the real router served on 127.0.0.1:0 against a `TestDb`.
+//! * [`Browser`]: Debian's headless Chromium driven over WebDriver (chromedriver).
+//!
+//! A test that needs PostgreSQL or the browser is skipped with a message on a developer machine
+//! that lacks them, and fails when `CI` (or `WARD_TEST_REQUIRE_POSTGRES` / `WARD_TEST_REQUIRE_BROWSER`)
+//! is set: CI must never go green by skipping.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod browser;
+
+use std::net::SocketAddr;
+
+use sqlx::{Connection, Executor, PgConnection};
+use tempfile::TempDir;
+use ward_app::Ward;
+use ward_store::DatabaseTarget;
+use ward_web::{AppState, router};
+
+pub use browser::Browser;
+
+/// True when a missing service must fail the test rather than skip it.
+pub fn required(specific: &str) -> bool {
+    std::env::var_os("CI").is_some() || std::env::var_os(specific).is_some()
+}
+
+/// One fresh, empty database.
+pub struct TestDb {
+    pub target: DatabaseTarget,
+    /// Keeps the SQLite folder alive; other tests' files never collide.
+    pub dir: TempDir,
+    postgres: Option<PostgresDb>,
+}
+
+struct PostgresDb {
+    admin_url: String,
+    name: String,
+}
+
+impl TestDb {
+    pub fn sqlite() -> TestDb {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let target = DatabaseTarget::in_data_dir(dir.path());
+        TestDb { target, dir, postgres: None }
+    }
+
+    /// A new database on the PostgreSQL server of `WARD_TEST_POSTGRES_URL`; `None` (with a note)
+    /// when that is unset and PostgreSQL is not required.
+    pub async fn postgres() -> Option<TestDb> {
+        let Some(admin_url) = std::env::var("WARD_TEST_POSTGRES_URL").ok().filter(|u| !u.is_empty()) else {
+            assert!(
+                !required("WARD_TEST_REQUIRE_POSTGRES"),
+                "WARD_TEST_POSTGRES_URL is not set, and PostgreSQL tests are required here (CI)"
+            );
+            eprintln!("note: WARD_TEST_POSTGRES_URL is not set; skipping the PostgreSQL variant");
+            return None;
+        };
+        let name = format!("ward_test_{}", uuid::Uuid::new_v4().simple());
+        let mut admin = PgConnection::connect(&admin_url)
+            .await
+            .unwrap_or_else(|e| panic!("cannot reach PostgreSQL at WARD_TEST_POSTGRES_URL: {e}"));
+        admin
+            .execute(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+            .await
+            .expect("create test database");
+        let _ = admin.close().await;
+        let target = DatabaseTarget::Postgres(with_database(&admin_url, &name));
+        Some(TestDb {
+            target,
+            dir: tempfile::tempdir().expect("temp dir"),
+            postgres: Some(PostgresDb { admin_url, name }),
+        })
+    }
+
+    pub fn backend(&self) -> &'static str {
+        self.target.backend()
+    }
+
+    /// The version [`TestDb::add_future_migration`] records.
+    pub const FUTURE_MIGRATION: i64 = 29991231000000;
+
+    /// Pretends a newer ward applied a migration this binary does not know (raw SQL: no Ward API
+    /// does this, on purpose).
+    pub async fn add_future_migration(&self) {
+        const INSERT: &str = "INSERT INTO _sqlx_migrations \
+            (version, description, installed_on, success, checksum, execution_time) VALUES ";
+        match &self.target {
+            DatabaseTarget::SqliteFile(path) => {
+                let mut c =
+                    sqlx::SqliteConnection::connect(&format!("sqlite://{}", path.display())).await.unwrap();
+                let sql = format!(
+                    "{INSERT} ({}, 'from the future', CURRENT_TIMESTAMP, TRUE, X'00', 0)",
+                    Self::FUTURE_MIGRATION
+                );
+                c.execute(sqlx::AssertSqlSafe(sql)).await.unwrap();
+                let _ = c.close().await;
+            }
+            DatabaseTarget::Postgres(url) => {
+                let mut c = PgConnection::connect(url).await.unwrap();
+                let sql = format!(
+                    "{INSERT} ({}, 'from the future', now(), TRUE, '\\x00'::bytea, 0)",
+                    Self::FUTURE_MIGRATION
+                );
+                c.execute(sqlx::AssertSqlSafe(sql)).await.unwrap();
+                let _ = c.close().await;
+            }
+        }
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        let Some(pg) = self.postgres.take() else { return };
+        // Drop runs outside async; a short-lived runtime on its own thread removes the database.
+        let _ = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+            rt.block_on(async {
+                if let Ok(mut admin) = PgConnection::connect(&pg.admin_url).await {
+                    let sql = format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", pg.name);
+                    let _ = admin.execute(sqlx::AssertSqlSafe(sql)).await;
+                    let _ = admin.close().await;
+                }
+            });
+        })
+        .join();
+    }
+}
+
+/// Replaces the database name of a PostgreSQL URL, keeping credentials and parameters.
+pub fn with_database(url: &str, database: &str) -> String {
+    let (base, query) = url.split_once('?').map_or((url, None), |(b, q)| (b, Some(q)));
+    let scheme_end = base.find("://").map_or(0, |i| i + 3);
+    let host_part = match base[scheme_end..].find('/') {
+        Some(i) => &base[..scheme_end + i],
+        None => base,
+    };
+    match query {
+        Some(q) => format!("{host_part}/{database}?{q}"),
+        None => format!("{host_part}/{database}"),
+    }
+}
+
+/// Runs each test body twice: `<name>::sqlite` and `<name>::postgres`.
+///
+/// ```ignore
+/// on_both_databases! {
+///     async fn creates_things(db) { let ward = Ward::open(&db.target).await.unwrap(); … }
+/// }
+/// ```
+#[macro_export]
+macro_rules! on_both_databases {
+    ($(async fn $name:ident($db:ident) $body:block)*) => {$(
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let $db = $crate::TestDb::sqlite();
+                $body
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                let Some($db) = $crate::TestDb::postgres().await else { return };
+                $body
+            }
+        }
+    )*};
+}
+
+/// The real application served on an ephemeral loopback port.
+pub struct TestApp {
+    pub addr: SocketAddr,
+    pub ward: Ward,
+    pub db: TestDb,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    server: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl TestApp {
+    pub async fn spawn(db: TestDb) -> TestApp {
+        let ward = Ward::open(&db.target).await.expect("open test database");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind port 0");
+        let addr = listener.local_addr().expect("local addr");
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        let app = router(AppState::new(ward.clone()));
+        let server = tokio::spawn(async move {
+            axum::serve(listener, app)
+                .with_graceful_shutdown(async {
+                    let _ = rx.await;
+                })
+                .await
+                .expect("server");
+        });
+        TestApp { addr, ward, db, shutdown: Some(tx), server: Some(server) }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+
+    /// Stops the server and closes the database (needed before the database can be dropped).
+    pub async fn stop(mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(server) = self.server.take() {
+            let _ = server.await;
+        }
+        self.ward.close().await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn database_name_is_replaced() {
+        assert_eq!(with_database("postgres://127.0.0.1:5432/test", "x"), "postgres://127.0.0.1:5432/x");
+        assert_eq!(
+            with_database("postgres://u:p@h/test?sslmode=disable", "x"),
+            "postgres://u:p@h/x?sslmode=disable"
+        );
+        assert_eq!(with_database("postgres://h", "x"), "postgres://h/x");
+    }
+}

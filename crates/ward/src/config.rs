@@ -103,7 +103,8 @@ pub type EnvLookup<'a> = &'a dyn Fn(&str) -> Option<String>;
 
 impl Config {
     pub fn load(flags: &FlagConfig, env: EnvLookup<'_>) -> Result<Config, ConfigError> {
-        let env_value = |name: &'static str| env(name).filter(|v| !v.is_empty()).map(|v| (v, Source::Env(name)));
+        let env_value =
+            |name: &'static str| env(name).filter(|v| !v.is_empty()).map(|v| (v, Source::Env(name)));
 
         let (config_path, explicit) = match (&flags.config_file, env_value("WARD_CONFIG")) {
             (Some(p), _) => (p.clone(), true),
@@ -115,9 +116,9 @@ impl Config {
         let file = file.unwrap_or_default();
         let from_file = |v: Option<String>| v.map(|v| (v, Source::File(config_path.clone())));
 
-        let pick = |flag: Option<(String, Source)>, env: Option<(String, Source)>, file: Option<(String, Source)>| {
-            flag.or(env).or(file)
-        };
+        let pick = |flag: Option<(String, Source)>,
+                    env: Option<(String, Source)>,
+                    file: Option<(String, Source)>| { flag.or(env).or(file) };
 
         let data_dir = pick(
             flags.data_dir.as_ref().map(|p| (p.display().to_string(), Source::Flag("--data"))),
@@ -197,10 +198,9 @@ fn read_file(path: &Path, explicit: bool) -> Result<Option<FileConfig>, ConfigEr
         Err(e) if e.kind() == std::io::ErrorKind::NotFound && !explicit => return Ok(None),
         Err(e) => return Err(ConfigError::File { path: path.to_owned(), reason: e.to_string() }),
     };
-    toml::from_str(&text).map(Some).map_err(|e| ConfigError::File {
-        path: path.to_owned(),
-        reason: e.message().to_owned(),
-    })
+    toml::from_str(&text)
+        .map(Some)
+        .map_err(|e| ConfigError::File { path: path.to_owned(), reason: e.message().to_owned() })
 }
 
 #[cfg(test)]
@@ -227,9 +227,16 @@ mod tests {
     fn flags_beat_env_beat_file_beat_defaults() {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("ward.toml");
-        std::fs::write(&file, "data_dir = \"/from/file\"\nbind = \"127.0.0.1:9000\"\nlog = \"debug\"\n").unwrap();
-        let flags = FlagConfig { config_file: Some(file.clone()), data_dir: Some("/from/flag".into()), ..Default::default() };
-        let config = Config::load(&flags, &env(&[("WARD_DATA_DIR", "/from/env"), ("WARD_BIND", "127.0.0.1:9100")])).unwrap();
+        std::fs::write(&file, "data_dir = \"/from/file\"\nbind = \"127.0.0.1:9000\"\nlog = \"debug\"\n")
+            .unwrap();
+        let flags = FlagConfig {
+            config_file: Some(file.clone()),
+            data_dir: Some("/from/flag".into()),
+            ..Default::default()
+        };
+        let config =
+            Config::load(&flags, &env(&[("WARD_DATA_DIR", "/from/env"), ("WARD_BIND", "127.0.0.1:9100")]))
+                .unwrap();
         assert_eq!(config.data_dir.value, PathBuf::from("/from/flag"));
         assert_eq!(config.data_dir.source, Source::Flag("--data"));
         assert_eq!(config.bind.value.port(), 9100);
@@ -241,21 +248,31 @@ mod tests {
 
     #[test]
     fn bad_values_say_where_they_came_from() {
-        let err = Config::load(&FlagConfig { bind: Some("nonsense".into()), ..Default::default() }, &env(&[])).unwrap_err();
+        let err =
+            Config::load(&FlagConfig { bind: Some("nonsense".into()), ..Default::default() }, &env(&[]))
+                .unwrap_err();
         assert!(err.to_string().starts_with("flag --bind:"), "{err}");
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("ward.toml");
         std::fs::write(&file, "dta_dir = \"x\"\n").unwrap();
-        let err = Config::load(&FlagConfig { config_file: Some(file), ..Default::default() }, &env(&[])).unwrap_err();
-        assert!(err.to_string().contains("unknown field `dta_dir`"), "{err}");
-        let err = Config::load(&FlagConfig { config_file: Some("/nonexistent/ward.toml".into()), ..Default::default() }, &env(&[]))
+        let err = Config::load(&FlagConfig { config_file: Some(file), ..Default::default() }, &env(&[]))
             .unwrap_err();
+        assert!(err.to_string().contains("unknown field `dta_dir`"), "{err}");
+        let err = Config::load(
+            &FlagConfig { config_file: Some("/nonexistent/ward.toml".into()), ..Default::default() },
+            &env(&[]),
+        )
+        .unwrap_err();
         assert!(err.to_string().contains("/nonexistent/ward.toml"), "{err}");
     }
 
     #[test]
     fn database_url_is_redacted_for_display() {
-        let config = Config::load(&FlagConfig::default(), &env(&[("WARD_DATABASE_URL", "postgres://ward:hunter2@db/ward")])).unwrap();
+        let config = Config::load(
+            &FlagConfig::default(),
+            &env(&[("WARD_DATABASE_URL", "postgres://ward:hunter2@db/ward")]),
+        )
+        .unwrap();
         assert_eq!(config.database_display(), "postgres://ward:****@db/ward");
         assert!(!format!("{:?}", config.database()).contains("hunter2"));
         assert!(!format!("{config:?}").contains("hunter2"));

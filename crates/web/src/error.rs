@@ -103,7 +103,11 @@ impl IntoResponse for ApiError {
                 problem.detail = Some("the request has invalid fields".to_owned());
                 problem.errors = errors
                     .iter()
-                    .map(|e| FieldProblem { field: e.field.to_owned(), code: e.code.to_owned(), message: e.reason.clone() })
+                    .map(|e| FieldProblem {
+                        field: e.field.to_owned(),
+                        code: e.code.to_owned(),
+                        message: e.reason.clone(),
+                    })
                     .collect();
             }
             AppError::Unavailable(_) | AppError::SchemaTooNew(_) => {
@@ -138,7 +142,9 @@ impl IntoResponse for PageError {
         let request_id = current_request_id();
         log(&self.error, &request_id);
         let detail = match &self.error {
-            AppError::Validation(errors) => errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "),
+            AppError::Validation(errors) => {
+                errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")
+            }
             AppError::Conflict(msg) => msg.clone(),
             _ => String::new(),
         };

@@ -43,8 +43,7 @@ impl Catalog {
     pub fn parse(sources: &[(Locale, &str)]) -> Result<Catalog, String> {
         let mut texts = HashMap::new();
         for (locale, source) in sources {
-            let table: toml::Table =
-                source.parse().map_err(|e| format!("locale {}: {e}", locale.tag()))?;
+            let table: toml::Table = source.parse().map_err(|e| format!("locale {}: {e}", locale.tag()))?;
             let mut flat = HashMap::new();
             flatten("", &table, &mut flat).map_err(|e| format!("locale {}: {e}", locale.tag()))?;
             texts.insert(*locale, flat);
@@ -92,19 +91,13 @@ impl Tr {
     where
         'static: 'a,
     {
-        self.catalog
-            .get(self.locale, key)
-            .or_else(|| self.catalog.get(Locale::En, key))
-            .unwrap_or(key)
+        self.catalog.get(self.locale, key).or_else(|| self.catalog.get(Locale::En, key)).unwrap_or(key)
     }
 
     /// The label of a stored code, e.g. `label("kind", "care_home")`; the code itself when unknown.
     pub fn label(&self, section: &str, code: &'static str) -> &'static str {
         let key = format!("{section}.{code}");
-        self.catalog
-            .get(self.locale, &key)
-            .or_else(|| self.catalog.get(Locale::En, &key))
-            .unwrap_or(code)
+        self.catalog.get(self.locale, &key).or_else(|| self.catalog.get(Locale::En, &key)).unwrap_or(code)
     }
 
     pub fn locales(&self) -> [Locale; 3] {
@@ -128,11 +121,7 @@ pub fn locale_of(parts: &Parts) -> Locale {
     cookie(parts, LANG_COOKIE)
         .and_then(Locale::from_tag)
         .or_else(|| {
-            parts
-                .headers
-                .get(ACCEPT_LANGUAGE)
-                .and_then(|v| v.to_str().ok())
-                .and_then(Locale::negotiate)
+            parts.headers.get(ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).and_then(Locale::negotiate)
         })
         .unwrap_or_default()
 }
@@ -167,7 +156,8 @@ mod tests {
     #[test]
     fn every_key_used_in_templates_and_code_exists() {
         let catalog = Catalog::parse(&SOURCES).unwrap();
-        let dirs = [concat!(env!("CARGO_MANIFEST_DIR"), "/templates"), concat!(env!("CARGO_MANIFEST_DIR"), "/src")];
+        let dirs =
+            [concat!(env!("CARGO_MANIFEST_DIR"), "/templates"), concat!(env!("CARGO_MANIFEST_DIR"), "/src")];
         let mut used = BTreeSet::new();
         for dir in dirs {
             for path in walk(std::path::Path::new(dir)) {

@@ -30,7 +30,11 @@ pub async fn request_context(request: Request, next: Next) -> Response {
         .headers()
         .get(&X_REQUEST_ID)
         .and_then(|v| v.to_str().ok())
-        .filter(|v| !v.is_empty() && v.len() <= 64 && v.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'))
+        .filter(|v| {
+            !v.is_empty()
+                && v.len() <= 64
+                && v.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        })
         .map(str::to_owned)
         .unwrap_or_else(|| uuid::Uuid::now_v7().to_string());
     let method = request.method().clone();
@@ -98,7 +102,8 @@ pub async fn same_origin_writes(request: Request, next: Next) -> Response {
     };
     if cross_site {
         tracing::warn!(request_id = %current_request_id(), "refused a cross-site state-changing request");
-        return Problem::new(StatusCode::FORBIDDEN, Some("cross-site request refused".to_owned())).into_response();
+        return Problem::new(StatusCode::FORBIDDEN, Some("cross-site request refused".to_owned()))
+            .into_response();
     }
     next.run(request).await
 }

@@ -21,7 +21,11 @@ pub fn run(config: &Config, json: bool) -> anyhow::Result<()> {
         None => config.data_dir.source.clone(),
     };
     let settings = vec![
-        Entry { key: "data_dir", value: config.data_dir.value.display().to_string(), source: config.data_dir.source.clone() },
+        Entry {
+            key: "data_dir",
+            value: config.data_dir.value.display().to_string(),
+            source: config.data_dir.source.clone(),
+        },
         Entry { key: "database", value: config.database_display(), source: database_source },
         Entry { key: "bind", value: config.bind.value.to_string(), source: config.bind.source.clone() },
         Entry { key: "log", value: config.log.value.clone(), source: config.log.source.clone() },
@@ -31,7 +35,8 @@ pub fn run(config: &Config, json: bool) -> anyhow::Result<()> {
             source: config.log_format.source.clone(),
         },
     ];
-    let report = Report { config_file: config.config_file.as_ref().map(|p| p.display().to_string()), settings };
+    let report =
+        Report { config_file: config.config_file.as_ref().map(|p| p.display().to_string()), settings };
     if json {
         return super::print_json(&report);
     }

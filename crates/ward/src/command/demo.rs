@@ -16,9 +16,12 @@ pub async fn run(config: &Config, args: &DemoArgs) -> anyhow::Result<()> {
     let ward = super::open(config).await?;
     let summary = ward.refresh_demo().await?;
     let listener = if args.no_serve { None } else { Some(super::serve::bind(config.bind.value).await?) };
-    let url = listener
-        .as_ref()
-        .map(|_| format!("http://{}/orgs/{DEMO_ORG_SLUG}", super::serve::display_addr(config.bind.value)));
+    let url = match &listener {
+        Some(l) => {
+            Some(format!("http://{}/orgs/{DEMO_ORG_SLUG}", super::serve::display_addr(l.local_addr()?)))
+        }
+        None => None,
+    };
     if args.output.json {
         super::print_json(&DemoReport {
             organisation: summary.organisation.slug.to_string(),
@@ -31,7 +34,9 @@ pub async fn run(config: &Config, args: &DemoArgs) -> anyhow::Result<()> {
         println!("Demo organisation \"{}\" {verb} ({} sites).", summary.organisation.name, summary.sites);
         if let Some(url) = &url {
             println!("Open {url}");
-            println!("No sign-in is needed: this build has no user accounts yet, so keep it on a loopback address.");
+            println!(
+                "No sign-in is needed: this build has no user accounts yet, so keep it on a loopback address."
+            );
             println!("Stop with Ctrl-C.");
         }
     }

@@ -16,13 +16,16 @@ pub async fn run(config: &Config, json: bool) -> anyhow::Result<()> {
     let before = ward.readiness().await?.schema.pending;
     let status = ward.migrate().await?;
     ward.close().await;
-    let report = MigrateReport { database: target.redacted(), schema_version: status.applied, applied_now: before };
+    let report =
+        MigrateReport { database: target.redacted(), schema_version: status.applied, applied_now: before };
     if json {
         return super::print_json(&report);
     }
     match before {
         0 => println!("{}: schema is current (version {}).", report.database, status.known),
-        n => println!("{}: applied {n} migration(s); schema is at version {}.", report.database, status.known),
+        n => {
+            println!("{}: applied {n} migration(s); schema is at version {}.", report.database, status.known)
+        }
     }
     Ok(())
 }

@@ -48,7 +48,9 @@ pub async fn show(config: &Config, slug: &str, json: bool) -> anyhow::Result<()>
     let result = ward.organisation(slug).await;
     ward.close().await;
     let profile = result.map_err(|e| match e {
-        ward_app::AppError::NotFound(_) => anyhow::anyhow!("no organisation with slug {slug:?}; see `ward org list`"),
+        ward_app::AppError::NotFound(_) => {
+            anyhow::anyhow!("no organisation with slug {slug:?}; see `ward org list`")
+        }
         other => other.into(),
     })?;
     let detail = OrganisationDetail::from(&profile);

@@ -9,7 +9,7 @@ use crate::config::Config;
 pub async fn run(config: &Config) -> anyhow::Result<()> {
     let ward = super::open(config).await?;
     let listener = bind(config.bind.value).await?;
-    println!("Ward is listening on http://{}", display_addr(config.bind.value));
+    println!("Ward is listening on http://{}", display_addr(listener.local_addr()?));
     serve(ward, listener).await
 }
 
@@ -38,11 +38,7 @@ pub async fn serve(ward: Ward, listener: tokio::net::TcpListener) -> anyhow::Res
 
 /// A URL a person can open: an unspecified address (0.0.0.0, ::) is reachable on loopback.
 pub fn display_addr(addr: SocketAddr) -> String {
-    if addr.ip().is_unspecified() {
-        format!("127.0.0.1:{}", addr.port())
-    } else {
-        addr.to_string()
-    }
+    if addr.ip().is_unspecified() { format!("127.0.0.1:{}", addr.port()) } else { addr.to_string() }
 }
 
 async fn shutdown_signal() {

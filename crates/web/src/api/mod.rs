@@ -12,7 +12,7 @@ use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::error::{Problem, FieldProblem};
+use crate::error::{FieldProblem, Problem};
 use crate::state::AppState;
 
 #[derive(OpenApi)]

@@ -74,9 +74,6 @@ pub struct OrganisationDetail {
 
 impl From<&OrganisationProfile> for OrganisationDetail {
     fn from(p: &OrganisationProfile) -> Self {
-        Self {
-            organisation: (&p.organisation).into(),
-            sites: p.sites.iter().map(SiteView::from).collect(),
-        }
+        Self { organisation: (&p.organisation).into(), sites: p.sites.iter().map(SiteView::from).collect() }
     }
 }

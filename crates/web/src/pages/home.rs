@@ -26,7 +26,11 @@ pub async fn home(State(state): State<AppState>, tr: Tr, ctx: PageContext) -> Re
     let layout = Layout::build(&state.ward, tr, ctx, tr.t("home.title"), None).await.or_page(tr)?;
     let orgs = orgs
         .into_iter()
-        .map(|o| OrgCard { slug: o.slug.to_string(), name: o.name.to_string(), kind: tr.label("kind", o.kind.code()) })
+        .map(|o| OrgCard {
+            slug: o.slug.to_string(),
+            name: o.name.to_string(),
+            kind: tr.label("kind", o.kind.code()),
+        })
         .collect();
     Ok(HomePage { layout, orgs })
 }

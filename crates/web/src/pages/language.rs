@@ -43,7 +43,8 @@ pub async fn set_language(Form(form): Form<LanguageForm>) -> Response {
     let Some(locale) = Locale::from_tag(&form.lang) else {
         return (StatusCode::UNPROCESSABLE_ENTITY, "unknown language").into_response();
     };
-    let lang_cookie = format!("{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly", locale.tag());
+    let lang_cookie =
+        format!("{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly", locale.tag());
     let flash_cookie = format!("{FLASH_COOKIE}=language_changed; Path=/; Max-Age=60; SameSite=Lax; HttpOnly");
     let mut response = StatusCode::SEE_OTHER.into_response();
     let headers = response.headers_mut();

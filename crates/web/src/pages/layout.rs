@@ -114,7 +114,11 @@ impl Layout {
                 Some(OrgLink { slug: org.slug.to_string(), name: org.name.to_string(), current: true }),
                 Section::ALL
                     .iter()
-                    .map(|&s| NavItem { href: s.href(org.slug.as_str()), label: tr.t(s.label_key()), current: s == active })
+                    .map(|&s| NavItem {
+                        href: s.href(org.slug.as_str()),
+                        label: tr.t(s.label_key()),
+                        current: s == active,
+                    })
                     .collect(),
             ),
             None => (None, Vec::new()),

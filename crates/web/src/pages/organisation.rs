@@ -55,7 +55,11 @@ pub async fn overview(
         sites: profile
             .sites
             .iter()
-            .map(|s| SiteRow { name: s.name.clone(), kind: tr.label("site_kind", s.kind.code()), city: s.city.clone() })
+            .map(|s| SiteRow {
+                name: s.name.clone(),
+                kind: tr.label("site_kind", s.kind.code()),
+                city: s.city.clone(),
+            })
             .collect(),
         layout,
     })

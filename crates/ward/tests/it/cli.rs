@@ -1,0 +1,277 @@
+//! The real `ward` binary: commands, output for people and `--json`, and bad input.
+
+use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+use ward_testkit::{TestDb, on_both_databases};
+
+use crate::client;
+
+const WARD_VARS: [&str; 7] = [
+    "WARD_DATA_DIR",
+    "WARD_DATABASE_URL",
+    "WARD_CONFIG",
+    "WARD_BIND",
+    "WARD_LOG",
+    "WARD_LOG_FORMAT",
+    "RUST_LOG",
+];
+
+/// `ward` with a clean environment, working in the test's folder, pointed at the test database.
+fn ward(db: &TestDb) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_ward"));
+    for var in WARD_VARS {
+        cmd.env_remove(var);
+    }
+    cmd.current_dir(db.dir.path()).arg("--data").arg(data_dir(db));
+    if let ward_store::DatabaseTarget::Postgres(url) = &db.target {
+        cmd.env("WARD_DATABASE_URL", url);
+    }
+    cmd
+}
+
+fn data_dir(db: &TestDb) -> PathBuf {
+    match &db.target {
+        ward_store::DatabaseTarget::SqliteFile(path) => path.parent().unwrap().to_owned(),
+        ward_store::DatabaseTarget::Postgres(_) => db.dir.path().join("data"),
+    }
+}
+
+fn run(cmd: &mut Command) -> Output {
+    cmd.stdin(Stdio::null()).output().expect("run ward")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// A bad-input failure: non-zero exit, exactly one line on stderr that starts with `error:`.
+fn assert_one_line_error(o: &Output) -> String {
+    assert!(!o.status.success(), "expected failure, got success: {}", stdout(o));
+    let err = stderr(o);
+    assert_eq!(err.trim_end().lines().count(), 1, "one line, got: {err}");
+    assert!(err.starts_with("error:"), "{err}");
+    err
+}
+
+#[test]
+fn version_and_help() {
+    let db = TestDb::sqlite();
+    let o = run(ward(&db).arg("--version"));
+    assert!(o.status.success());
+    assert_eq!(stdout(&o).trim(), format!("ward {}", env!("CARGO_PKG_VERSION")));
+    let o = run(ward(&db).arg("--help"));
+    assert!(o.status.success());
+    for word in ["serve", "demo", "migrate", "config", "org", "--data"] {
+        assert!(stdout(&o).contains(word), "help mentions {word}");
+    }
+}
+
+#[test]
+fn unknown_flags_are_one_line_errors() {
+    let db = TestDb::sqlite();
+    for args in
+        [vec!["--frobnicate"], vec!["org", "list", "--colour"], vec!["serve", "--bind"], vec!["teleport"]]
+    {
+        let o = run(ward(&db).args(&args));
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        let err = assert_one_line_error(&o);
+        assert!(err.contains("ward --help"), "{err}");
+    }
+    assert!(!data_dir(&db).join("ward.db").exists() || std::fs::metadata(data_dir(&db)).is_ok());
+}
+
+#[test]
+fn a_data_folder_that_cannot_be_written_is_refused() {
+    let db = TestDb::sqlite();
+    let file = db.dir.path().join("a-file");
+    std::fs::write(&file, "not a folder").unwrap();
+    let o = run(Command::new(env!("CARGO_BIN_EXE_ward"))
+        .env_remove("WARD_DATABASE_URL")
+        .args(["org", "list", "--data"])
+        .arg(file.join("data")));
+    let err = assert_one_line_error(&o);
+    assert!(err.contains("cannot be created") && err.contains("--data"), "{err}");
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "not a folder", "nothing changed");
+}
+
+#[test]
+fn a_database_that_does_not_answer_is_a_clear_error() {
+    let db = TestDb::sqlite();
+    let o = run(ward(&db)
+        .env("WARD_DATABASE_URL", "postgres://ward:s3cret@127.0.0.1:1/ward")
+        .args(["org", "list"]));
+    let err = assert_one_line_error(&o);
+    assert!(err.contains("does not answer") && err.contains("WARD_DATABASE_URL"), "{err}");
+    assert!(!err.contains("s3cret"), "the password never reaches output: {err}");
+    let o = run(ward(&db).env("WARD_DATABASE_URL", "mysql://h/db").args(["org", "list"]));
+    assert!(assert_one_line_error(&o).contains("unsupported database URL"));
+}
+
+#[test]
+fn config_shows_sources_and_redacts_secrets() {
+    let db = TestDb::sqlite();
+    let config = db.dir.path().join("ward.toml");
+    std::fs::write(&config, "bind = \"127.0.0.1:9999\"\nlog = \"debug\"\n").unwrap();
+    let o = run(ward(&db)
+        .env("WARD_DATABASE_URL", "postgres://ward:s3cret@db.example/ward")
+        .env("WARD_LOG", "warn")
+        .args(["config", "--json"]));
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(!stdout(&o).contains("s3cret"));
+    let report: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let setting =
+        |key: &str| report["settings"].as_array().unwrap().iter().find(|s| s["key"] == key).unwrap().clone();
+    assert_eq!(setting("database")["value"], "postgres://ward:****@db.example/ward");
+    assert_eq!(setting("database")["source"]["name"], "WARD_DATABASE_URL");
+    assert_eq!(setting("bind")["value"], "127.0.0.1:9999");
+    assert_eq!(setting("bind")["source"]["kind"], "file");
+    assert_eq!(setting("log")["value"], "warn", "environment beats the file");
+    assert_eq!(setting("data_dir")["source"]["kind"], "flag");
+    let o = run(ward(&db).args(["config"]));
+    assert!(stdout(&o).contains("(flag --data)"), "{}", stdout(&o));
+
+    std::fs::write(&config, "bnd = 1\n").unwrap();
+    let o = run(ward(&db).args(["config"]));
+    assert!(assert_one_line_error(&o).contains("unknown field `bnd`"));
+}
+
+on_both_databases! {
+    async fn organisations_from_the_command_line(db) {
+        let o = run(ward(&db).args(["org", "list", "--json"]));
+        assert!(o.status.success(), "{}", stderr(&o));
+        assert_eq!(serde_json::from_str::<Value>(&stdout(&o)).unwrap(), serde_json::json!([]));
+
+        let o = run(ward(&db).args(["org", "create", "--name", "Clinique Saint-Élooi", "--kind", "clinic", "--language", "fr", "--enterprise-number", "0123.456.749", "--json"]));
+        assert!(o.status.success(), "{}", stderr(&o));
+        let created: Value = serde_json::from_str(&stdout(&o)).unwrap();
+        assert_eq!(created["slug"], "clinique-saint-elooi");
+        assert_eq!(created["enterprise_number"], "0123.456.749");
+
+        let o = run(ward(&db).args(["org", "create", "--name", "Huisarts Peeters", "--slug", "peeters", "--kind", "medical-practice"]));
+        assert!(o.status.success(), "{}", stderr(&o));
+        assert_eq!(stdout(&o).trim(), "Created organisation \"Huisarts Peeters\" (slug peeters).");
+
+        let o = run(ward(&db).args(["org", "list"]));
+        let text = stdout(&o);
+        assert!(text.lines().next().unwrap().starts_with("SLUG"), "{text}");
+        assert!(text.contains("peeters") && text.contains("medical_practice"));
+        let o = run(ward(&db).args(["org", "show", "--org", "peeters", "--json"]));
+        let detail: Value = serde_json::from_str(&stdout(&o)).unwrap();
+        assert_eq!(detail["organisation"]["name"], "Huisarts Peeters");
+    }
+
+    async fn invalid_organisations_are_refused_and_nothing_is_written(db) {
+        run(ward(&db).args(["org", "create", "--name", "Existing", "--slug", "taken"]));
+        let cases: [(&[&str], &str); 4] = [
+            (&["--name", "  "], "name: must not be empty"),
+            (&["--name", "X", "--slug=-bad"], "slug"),
+            (&["--name", "Y", "--enterprise-number", "0123.456.748"], "mod 97"),
+            (&["--name", "Again", "--slug", "taken"], "already exists"),
+        ];
+        for (args, expected) in cases {
+            let o = run(ward(&db).args(["org", "create"]).args(args));
+            let err = assert_one_line_error(&o);
+            assert!(err.contains(expected), "{args:?}: {err}");
+        }
+        let o = run(ward(&db).args(["org", "list", "--json"]));
+        assert_eq!(serde_json::from_str::<Value>(&stdout(&o)).unwrap().as_array().unwrap().len(), 1);
+        let o = run(ward(&db).args(["org", "show", "--org", "nobody"]));
+        assert!(assert_one_line_error(&o).contains("ward org list"));
+    }
+
+    async fn demo_is_created_then_refreshed(db) {
+        let o = run(ward(&db).args(["demo", "--no-serve", "--json"]));
+        assert!(o.status.success(), "{}", stderr(&o));
+        let first: Value = serde_json::from_str(&stdout(&o)).unwrap();
+        assert_eq!(first["created"], true);
+        assert_eq!(first["sites"], 5);
+        let o = run(ward(&db).args(["demo", "--no-serve"]));
+        assert!(stdout(&o).contains("refreshed"), "{}", stdout(&o));
+        let o = run(ward(&db).args(["org", "list", "--json"]));
+        assert_eq!(serde_json::from_str::<Value>(&stdout(&o)).unwrap().as_array().unwrap().len(), 1);
+    }
+
+    async fn a_newer_schema_is_refused_without_changes(db) {
+        let o = run(ward(&db).args(["migrate", "--json"]));
+        assert!(o.status.success(), "{}", stderr(&o));
+        let report: Value = serde_json::from_str(&stdout(&o)).unwrap();
+        assert!(report["applied_now"].as_u64().unwrap() >= 1);
+        let o = run(ward(&db).args(["migrate"]));
+        assert!(stdout(&o).contains("schema is current"), "{}", stdout(&o));
+
+        db.add_future_migration().await;
+        for args in [&["migrate"][..], &["org", "list"], &["serve", "--bind", "127.0.0.1:0"]] {
+            let o = run(ward(&db).args(args));
+            let err = assert_one_line_error(&o);
+            assert!(err.contains("newer than this ward binary") && err.contains("upgrade ward"), "{err}");
+        }
+    }
+
+    async fn several_serve_processes_share_one_database(db) {
+        let mut a = Server::start(&db);
+        let mut b = Server::start(&db);
+        let http = client();
+        for server in [&a, &b] {
+            let res = http.get(format!("{}/readyz", server.url)).send().await.unwrap();
+            assert_eq!(res.status(), 200);
+        }
+        let o = run(ward(&db).args(["org", "create", "--name", "Shared Clinic"]));
+        assert!(o.status.success(), "{}", stderr(&o));
+        for server in [&a, &b] {
+            let list: Value = http.get(format!("{}/api/v1/orgs", server.url)).send().await.unwrap().json().await.unwrap();
+            assert_eq!(list[0]["slug"], "shared-clinic", "{} sees what the other wrote", server.url);
+        }
+        assert!(a.terminate().success(), "SIGTERM stops the server cleanly");
+        assert!(b.terminate().success());
+    }
+}
+
+/// A real `ward serve` process on a free port.
+struct Server {
+    child: Child,
+    url: String,
+}
+
+impl Server {
+    fn start(db: &TestDb) -> Server {
+        let mut child = ward(db)
+            .args(["serve", "--bind", "127.0.0.1:0"])
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("spawn ward serve");
+        let mut line = String::new();
+        let mut out = BufReader::new(child.stdout.take().unwrap());
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while !line.contains("listening on") {
+            line.clear();
+            assert!(
+                out.read_line(&mut line).unwrap() > 0 && Instant::now() < deadline,
+                "ward serve did not start"
+            );
+        }
+        let url = line.trim().rsplit(' ').next().unwrap().to_owned();
+        Server { child, url }
+    }
+
+    fn terminate(&mut self) -> std::process::ExitStatus {
+        let pid = self.child.id().to_string();
+        Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+        self.child.wait().unwrap()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+    }
+}

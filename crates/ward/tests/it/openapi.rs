@@ -1,0 +1,34 @@
+//! The API's contract is a committed snapshot: any change to it is a visible diff in review.
+//! Update deliberately with `INSTA_UPDATE=always cargo test -p ward --test it openapi` (or cargo-insta).
+
+use ward_testkit::{TestApp, TestDb};
+
+use crate::client;
+
+#[tokio::test]
+async fn openapi_document_matches_the_snapshot() {
+    let document = serde_json::to_value(ward_web::openapi_document()).unwrap();
+    insta::assert_json_snapshot!("openapi", document);
+}
+
+#[tokio::test]
+async fn openapi_document_is_served_and_describes_every_api_route() {
+    let app = TestApp::spawn(TestDb::sqlite()).await;
+    let res = client().get(app.url("/api/v1/openapi.json")).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["content-type"], "application/json");
+    let served: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(served, serde_json::to_value(ward_web::openapi_document()).unwrap());
+    let paths = served["paths"].as_object().unwrap();
+    assert!(paths.contains_key("/api/v1/orgs"));
+    assert!(paths.contains_key("/api/v1/orgs/{slug}"));
+    // Every documented GET without parameters answers (not 404/405): the document is the router.
+    for (path, ops) in paths {
+        if path.contains('{') || ops.get("get").is_none() {
+            continue;
+        }
+        let status = client().get(app.url(path)).send().await.unwrap().status();
+        assert!(status.is_success(), "{path} answered {status}");
+    }
+    app.stop().await;
+}
