@@ -3,10 +3,14 @@
 //! Everything here is pure: no I/O, no async, no SQL, no clock reads (callers pass the time in).
 //! That keeps the rules exhaustively testable and lets storage, web and CLI share them.
 
+pub mod access;
+pub mod account;
 pub mod locale;
 pub mod organisation;
 pub mod validation;
 
+pub use access::{Membership, Permission, Role};
+pub use account::{Email, check_new_password, parse_display_name};
 pub use locale::Locale;
 pub use organisation::{
     EnterpriseNumber, NewOrganisation, NewSite, OrgKind, OrgName, OrgSlug, Organisation, Site, SiteKind,
