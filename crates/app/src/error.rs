@@ -8,6 +8,17 @@ use ward_store::StoreError;
 pub enum AppError {
     #[error("{0} not found")]
     NotFound(&'static str),
+    #[error("sign-in required")]
+    Unauthenticated,
+    /// Wrong e-mail, password, code or token: deliberately one message for all of them.
+    #[error("the e-mail address, password or code is not right")]
+    InvalidCredentials,
+    #[error("not allowed")]
+    Forbidden,
+    #[error("this organisation requires two-factor authentication; set it up first")]
+    MfaRequired,
+    #[error("too many attempts; wait a few minutes and try again")]
+    TooManyAttempts,
     #[error("invalid input: {}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
     Validation(Vec<ValidationError>),
     #[error("{0}")]

@@ -6,16 +6,26 @@
 //! HTML or terminals. Authorisation and the audit record join each write here (Ward's security
 //! module), so no transport can skip them.
 
+mod actor;
+mod api_token;
+mod audit_log;
+mod auth;
 mod demo;
 mod error;
+mod member;
 mod organisation;
 mod readiness;
 
-pub use demo::{DEMO_ORG_SLUG, DemoSummary};
+pub use actor::{Actor, Ctx, OrgAccess};
+pub use api_token::MAX_TOKEN_DAYS;
+pub use audit_log::AuditFilter;
+pub use auth::{ABSOLUTE_TIMEOUT, IDLE_TIMEOUT, MAX_FAILURES_PER_ACCOUNT, Session, SignedIn, TotpEnrollment};
+pub use demo::{DEMO_ORG_SLUG, DemoAccount, DemoSummary};
 pub use error::AppError;
+pub use member::{CreatedAccount, Member, NewAccount};
 pub use organisation::{OrganisationInput, OrganisationProfile};
 pub use readiness::Readiness;
-pub use ward_store::{DatabaseTarget, SchemaStatus};
+pub use ward_store::{ApiTokenRecord, DatabaseTarget, MasterKey, SchemaStatus};
 
 use time::OffsetDateTime;
 use ward_store::Store;
@@ -24,19 +34,37 @@ use ward_store::Store;
 #[derive(Clone, Debug)]
 pub struct Ward {
     store: Store,
+    master: MasterKey,
+}
+
+/// Where Ward's keys and the copy of audit checkpoints live.
+#[derive(Debug, Clone)]
+pub struct KeySource {
+    pub master: MasterKey,
+    /// Audit checkpoints are appended here too (outside the database).
+    pub checkpoint_file: Option<std::path::PathBuf>,
 }
 
 impl Ward {
     /// Connects to the database without touching its schema.
-    pub async fn connect(target: &DatabaseTarget) -> Result<Self, AppError> {
-        Ok(Self { store: Store::connect(target).await? })
+    pub async fn connect(target: &DatabaseTarget, keys: KeySource) -> Result<Self, AppError> {
+        let store = Store::connect(target, keys.master.clone(), keys.checkpoint_file).await?;
+        Ok(Self { store, master: keys.master })
     }
 
-    /// Connects and brings the schema up to date: what `ward serve` does at start.
-    pub async fn open(target: &DatabaseTarget) -> Result<Self, AppError> {
-        let ward = Self::connect(target).await?;
+    /// Connects, brings the schema up to date and unlocks the data keys: what `ward serve` and
+    /// every data command do first.
+    pub async fn open(target: &DatabaseTarget, keys: KeySource) -> Result<Self, AppError> {
+        let ward = Self::connect(target, keys).await?;
         ward.migrate().await?;
+        ward.unlock().await?;
         Ok(ward)
+    }
+
+    /// Loads the data-encryption keys (creating the first on a new installation); fails when the
+    /// master key does not belong to this database.
+    pub async fn unlock(&self) -> Result<(), AppError> {
+        Ok(self.store.load_data_keys().await?)
     }
 
     /// Applies pending migrations; refuses a schema from a newer ward without changing anything.

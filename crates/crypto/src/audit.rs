@@ -6,8 +6,6 @@
 //! Ed25519 key and are also written outside the database, so a truncated log is caught too.
 
 use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
-use hmac::{Hmac, KeyInit, Mac};
-use sha2::Sha256;
 use zeroize::Zeroizing;
 
 /// The MAC of the entry before the first one.
@@ -21,20 +19,12 @@ impl ChainKey {
     }
 
     pub fn mac(&self, previous: &[u8], entry: &[u8]) -> [u8; 32] {
-        // HMAC accepts keys of any length, so this cannot fail.
-        let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(self.0.as_slice())
-            .unwrap_or_else(|_| unreachable_hmac());
-        mac.update(&(previous.len() as u32).to_be_bytes());
-        mac.update(previous);
-        mac.update(entry);
-        mac.finalize().into_bytes().into()
+        let mut input = Vec::with_capacity(4 + previous.len() + entry.len());
+        input.extend_from_slice(&(previous.len() as u32).to_be_bytes());
+        input.extend_from_slice(previous);
+        input.extend_from_slice(entry);
+        crate::token::keyed_mac(&self.0, &input)
     }
-}
-
-#[cold]
-fn unreachable_hmac() -> Hmac<Sha256> {
-    // HMAC keys of any length are valid; keep a total function without panicking.
-    <Hmac<Sha256> as KeyInit>::new(&Default::default())
 }
 
 impl std::fmt::Debug for ChainKey {

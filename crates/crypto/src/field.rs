@@ -25,7 +25,8 @@ pub struct Place<'a> {
 
 impl Place<'_> {
     fn aad(&self) -> Vec<u8> {
-        [b"ward-field-v1\0".as_slice(), self.table.as_bytes(), b"\0", self.column.as_bytes(), b"\0", self.row].concat()
+        [b"ward-field-v1\0".as_slice(), self.table.as_bytes(), b"\0", self.column.as_bytes(), b"\0", self.row]
+            .concat()
     }
 }
 
@@ -39,7 +40,10 @@ pub struct FieldCipher {
 
 impl std::fmt::Debug for FieldCipher {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("FieldCipher").field("key_ids", &self.keys.keys().collect::<Vec<_>>()).field("current", &self.current).finish()
+        f.debug_struct("FieldCipher")
+            .field("key_ids", &self.keys.keys().collect::<Vec<_>>())
+            .field("current", &self.current)
+            .finish()
     }
 }
 

@@ -42,9 +42,12 @@ impl MasterKey {
             .map(str::trim)
             .find(|l| !l.is_empty() && !l.starts_with('#'))
             .ok_or(CryptoError::InvalidKey("the key file is empty"))?;
-        let encoded = line.strip_prefix(PREFIX).ok_or(CryptoError::InvalidKey("expected ward-master-key-v1:…"))?;
-        let mut bytes = BASE64.decode(encoded.as_bytes()).map_err(|_| CryptoError::InvalidKey("not base64"))?;
-        let key: [u8; 32] = bytes.as_slice().try_into().map_err(|_| CryptoError::InvalidKey("not 32 bytes"))?;
+        let encoded =
+            line.strip_prefix(PREFIX).ok_or(CryptoError::InvalidKey("expected ward-master-key-v1:…"))?;
+        let mut bytes =
+            BASE64.decode(encoded.as_bytes()).map_err(|_| CryptoError::InvalidKey("not base64"))?;
+        let key: [u8; 32] =
+            bytes.as_slice().try_into().map_err(|_| CryptoError::InvalidKey("not 32 bytes"))?;
         bytes.zeroize();
         Ok(MasterKey(Zeroizing::new(key)))
     }
@@ -99,8 +102,10 @@ impl MasterKey {
         let (nonce, ct) = wrapped.split_at(24);
         let nonce: [u8; 24] = nonce.try_into().map_err(|_| CryptoError::Malformed)?;
         let aad = [b"ward-dek-v1:".as_slice(), &id.to_be_bytes()].concat();
-        let mut plain =
-            self.kek().decrypt(&XNonce::from(nonce), Payload { msg: ct, aad: &aad }).map_err(|_| CryptoError::Decrypt)?;
+        let mut plain = self
+            .kek()
+            .decrypt(&XNonce::from(nonce), Payload { msg: ct, aad: &aad })
+            .map_err(|_| CryptoError::Decrypt)?;
         let key: Result<[u8; 32], _> = plain.as_slice().try_into();
         plain.zeroize();
         key.map_err(|_| CryptoError::Malformed)

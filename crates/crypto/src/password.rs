@@ -38,9 +38,7 @@ pub fn verify_dummy(password: &str) {
 pub fn needs_rehash(phc: &str) -> bool {
     let Ok(parsed) = PasswordHash::new(phc) else { return true };
     let Ok(params) = Params::try_from(&parsed) else { return true };
-    parsed.algorithm.as_str() != "argon2id"
-        || params.m_cost() < MEMORY_KIB
-        || params.t_cost() < ITERATIONS
+    parsed.algorithm.as_str() != "argon2id" || params.m_cost() < MEMORY_KIB || params.t_cost() < ITERATIONS
 }
 
 #[cfg(test)]

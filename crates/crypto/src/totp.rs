@@ -27,7 +27,12 @@ pub fn code_at_step(secret: &[u8], step: i64) -> u32 {
     mac.update(&step.to_be_bytes());
     let digest = mac.finalize().into_bytes();
     let offset = usize::from(digest[19] & 0x0f);
-    let binary = u32::from_be_bytes([digest[offset] & 0x7f, digest[offset + 1], digest[offset + 2], digest[offset + 3]]);
+    let binary = u32::from_be_bytes([
+        digest[offset] & 0x7f,
+        digest[offset + 1],
+        digest[offset + 2],
+        digest[offset + 3],
+    ]);
     binary % 10u32.pow(DIGITS)
 }
 
@@ -43,10 +48,11 @@ pub fn verify(secret: &[u8], code: &str, unix_seconds: i64, last_used_step: Opti
     }
     let typed: u32 = code.parse().ok()?;
     let now = step_of(unix_seconds);
-    [now - 1, now, now + 1]
-        .into_iter()
-        .filter(|step| last_used_step.is_none_or(|last| *step > last))
-        .find(|step| crate::token::constant_time_eq(&code_at_step(secret, *step).to_be_bytes(), &typed.to_be_bytes()))
+    [now - 1, now, now + 1].into_iter().filter(|step| last_used_step.is_none_or(|last| *step > last)).find(
+        |step| {
+            crate::token::constant_time_eq(&code_at_step(secret, *step).to_be_bytes(), &typed.to_be_bytes())
+        },
+    )
 }
 
 /// The `otpauth://` URI an authenticator app scans.
@@ -54,7 +60,9 @@ pub fn provisioning_uri(secret: &[u8], account: &str, issuer: &str) -> String {
     let enc = |s: &str| {
         s.bytes()
             .map(|b| match b {
-                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'@' => char::from(b).to_string(),
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'@' => {
+                    char::from(b).to_string()
+                }
                 _ => format!("%{b:02X}"),
             })
             .collect::<String>()
@@ -76,7 +84,9 @@ mod tests {
     #[test]
     fn rfc_6238_vectors() {
         let secret = b"12345678901234567890";
-        for (t, expected) in [(59, 287082), (1111111109, 81804), (1111111111, 50471), (1234567890, 5924), (2000000000, 279037)] {
+        for (t, expected) in
+            [(59, 287082), (1111111109, 81804), (1111111111, 50471), (1234567890, 5924), (2000000000, 279037)]
+        {
             assert_eq!(code_at_step(secret, step_of(t)), expected, "t={t}");
         }
     }
@@ -97,6 +107,11 @@ mod tests {
     #[test]
     fn provisioning_uri_is_well_formed() {
         let uri = provisioning_uri(b"12345678901234567890", "an@az.be", "Ward AZ");
-        assert!(uri.starts_with("otpauth://totp/Ward%20AZ:an@az.be?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=Ward%20AZ"), "{uri}");
+        assert!(
+            uri.starts_with(
+                "otpauth://totp/Ward%20AZ:an@az.be?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=Ward%20AZ"
+            ),
+            "{uri}"
+        );
     }
 }

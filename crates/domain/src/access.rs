@@ -45,7 +45,8 @@ pub enum Permission {
 }
 
 impl Role {
-    pub const ALL: [Role; 5] = [Role::Owner, Role::SecurityOfficer, Role::Contributor, Role::Auditor, Role::Viewer];
+    pub const ALL: [Role; 5] =
+        [Role::Owner, Role::SecurityOfficer, Role::Contributor, Role::Auditor, Role::Viewer];
 
     pub fn allows(self, permission: Permission) -> bool {
         use Permission::*;
@@ -107,7 +108,8 @@ mod tests {
     #[test]
     fn the_role_matrix() {
         use Permission::*;
-        let all = [View, EditAny, EditAssigned, ManageOrganisation, ManageMembers, ManageApiTokens, ViewAuditLog];
+        let all =
+            [View, EditAny, EditAssigned, ManageOrganisation, ManageMembers, ManageApiTokens, ViewAuditLog];
         let expected: [(Role, &[Permission]); 5] = [
             (Role::Owner, &all),
             (Role::SecurityOfficer, &[View, EditAny, EditAssigned]),

@@ -30,7 +30,9 @@ impl Email {
             && domain.chars().all(|c| c.is_alphanumeric() || c == '.' || c == '-');
         let local_ok = !local.is_empty()
             && local.len() <= 64
-            && !local.chars().any(|c| c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | '"' | ',' | ';' | '@'));
+            && !local.chars().any(|c| {
+                c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | '"' | ',' | ';' | '@')
+            });
         if !domain_ok || !local_ok {
             return Err(err("must look like name@example.be"));
         }
@@ -96,8 +98,12 @@ pub fn check_new_password(password: &str, email: Option<&Email>) -> Result<(), V
     let lowered = password.to_lowercase();
     let list = common_passwords();
     let collapsed: String = lowered.chars().filter(|c| !c.is_whitespace()).collect();
-    let without_trailing_digits = collapsed.trim_end_matches(|c: char| c.is_ascii_digit() || "!?.".contains(c));
-    if list.contains(lowered.as_str()) || list.contains(collapsed.as_str()) || list.contains(without_trailing_digits) {
+    let without_trailing_digits =
+        collapsed.trim_end_matches(|c: char| c.is_ascii_digit() || "!?.".contains(c));
+    if list.contains(lowered.as_str())
+        || list.contains(collapsed.as_str())
+        || list.contains(without_trailing_digits)
+    {
         return Err(err("common", "is a well-known password; choose another".to_owned()));
     }
     if let Some(email) = email {
@@ -120,7 +126,10 @@ mod tests {
 
     #[test]
     fn emails_are_normalised_and_checked() {
-        assert_eq!(Email::parse("  An.Peeters@AZ-Voorbeeld.be ").unwrap().as_str(), "an.peeters@az-voorbeeld.be");
+        assert_eq!(
+            Email::parse("  An.Peeters@AZ-Voorbeeld.be ").unwrap().as_str(),
+            "an.peeters@az-voorbeeld.be"
+        );
         for bad in ["", "a", "a@b", "@b.be", "a@.be", "a@b.", "a b@c.be", "a@b..be", "<a>@b.be"] {
             assert!(Email::parse(bad).is_err(), "{bad}");
         }
@@ -150,4 +159,22 @@ mod tests {
             let _ = check_new_password(&s, None);
         }
     }
+}
+
+/// A person who can sign in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct User {
+    pub id: uuid::Uuid,
+    pub email: Email,
+    pub display_name: String,
+    /// Manages organisations, users and memberships of the whole installation.
+    pub is_admin: bool,
+    pub disabled: bool,
+    /// The language the person chose; pages follow it wherever they sign in.
+    pub locale: Option<crate::Locale>,
+    pub totp_enabled: bool,
+    /// Signs in through the organisation's identity provider (single sign-on).
+    pub sso: bool,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: time::OffsetDateTime,
 }

@@ -5,12 +5,14 @@
 
 pub mod access;
 pub mod account;
+pub mod audit;
 pub mod locale;
 pub mod organisation;
 pub mod validation;
 
 pub use access::{Membership, Permission, Role};
-pub use account::{Email, check_new_password, parse_display_name};
+pub use account::{Email, User, check_new_password, parse_display_name};
+pub use audit::{ActorKind, AuditEntry, ChainBreak, ChainReport, Checkpoint, NewAuditEntry, verify_chain};
 pub use locale::Locale;
 pub use organisation::{
     EnterpriseNumber, NewOrganisation, NewSite, OrgKind, OrgName, OrgSlug, Organisation, Site, SiteKind,

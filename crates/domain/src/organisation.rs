@@ -376,6 +376,8 @@ pub struct Organisation {
     pub kind: OrgKind,
     pub enterprise_number: Option<EnterpriseNumber>,
     pub default_locale: Locale,
+    /// Members must use a second factor to open this organisation.
+    pub require_mfa: bool,
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: OffsetDateTime,
     #[serde(with = "time::serde::rfc3339")]

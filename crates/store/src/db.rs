@@ -3,9 +3,14 @@ use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::time::Duration;
 
+use std::sync::RwLock;
+
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Connection, PgConnection, PgPool, Postgres, Sqlite, SqlitePool, Transaction};
+use ward_crypto::audit::{ChainKey, CheckpointSigner};
+use ward_crypto::field::FieldCipher;
+use ward_crypto::keys::MasterKey;
 
 use crate::StoreError;
 
@@ -119,10 +124,22 @@ pub(crate) enum Db {
     Postgres(PgPool),
 }
 
+/// The keys storage uses: the audit chain key and checkpoint signer (derived from the master key)
+/// and the data-encryption keys for sensitive columns (stored wrapped in `data_keys`).
+pub(crate) struct Keys {
+    pub(crate) master: MasterKey,
+    pub(crate) chain: ChainKey,
+    pub(crate) signer: CheckpointSigner,
+    pub(crate) fields: RwLock<FieldCipher>,
+    /// Checkpoints are also appended here, outside the database.
+    pub(crate) checkpoint_file: Option<PathBuf>,
+}
+
 /// A handle on Ward's database; cheap to clone.
 #[derive(Clone)]
 pub struct Store {
     pub(crate) db: std::sync::Arc<Db>,
+    pub(crate) keys: std::sync::Arc<Keys>,
     target: DatabaseTarget,
 }
 
@@ -136,7 +153,13 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 
 impl Store {
     /// Opens the database; a SQLite file (and its folder) is created when missing. Does not migrate.
-    pub async fn connect(target: &DatabaseTarget) -> Result<Self, StoreError> {
+    /// `master` unlocks the audit chain and encrypted columns; `checkpoint_file` receives a copy of
+    /// every audit checkpoint.
+    pub async fn connect(
+        target: &DatabaseTarget,
+        master: MasterKey,
+        checkpoint_file: Option<PathBuf>,
+    ) -> Result<Self, StoreError> {
         let db = match target {
             DatabaseTarget::SqliteFile(path) => {
                 if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
@@ -194,7 +217,14 @@ impl Store {
                 Db::Postgres(pool)
             }
         };
-        Ok(Self { db: std::sync::Arc::new(db), target: target.clone() })
+        let keys = Keys {
+            chain: master.audit_mac_key(),
+            signer: master.checkpoint_signer(),
+            master,
+            fields: RwLock::new(FieldCipher::default()),
+            checkpoint_file,
+        };
+        Ok(Self { db: std::sync::Arc::new(db), keys: std::sync::Arc::new(keys), target: target.clone() })
     }
 
     pub fn target(&self) -> &DatabaseTarget {
@@ -215,7 +245,7 @@ impl Store {
             Db::Sqlite(p) => TxInner::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
             Db::Postgres(p) => TxInner::Postgres(p.begin().await?),
         };
-        Ok(Tx { inner })
+        Ok(Tx { inner, keys: self.keys.clone(), pending_checkpoints: Vec::new() })
     }
 
     /// Closes the pool; waits for connections in use.
@@ -232,6 +262,9 @@ pub(crate) enum TxInner {
 /// An open database transaction: every write of a use case goes through one.
 pub struct Tx {
     pub(crate) inner: TxInner,
+    pub(crate) keys: std::sync::Arc<Keys>,
+    /// Checkpoints written in this transaction, copied to the checkpoint file once committed.
+    pub(crate) pending_checkpoints: Vec<String>,
 }
 
 impl Tx {
@@ -240,7 +273,17 @@ impl Tx {
             TxInner::Sqlite(t) => t.commit().await?,
             TxInner::Postgres(t) => t.commit().await?,
         }
+        if let (Some(path), false) = (&self.keys.checkpoint_file, self.pending_checkpoints.is_empty()) {
+            crate::audit::append_checkpoint_lines(path, &self.pending_checkpoints);
+        }
         Ok(())
+    }
+
+    pub fn backend(&self) -> &'static str {
+        match self.inner {
+            TxInner::Sqlite(_) => "sqlite",
+            TxInner::Postgres(_) => "postgres",
+        }
     }
 }
 

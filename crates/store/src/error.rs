@@ -17,6 +17,8 @@ pub enum StoreError {
     SchemaTooNew { found: i64, known: i64 },
     #[error("migration failed: {0}")]
     Migration(String),
+    #[error("encryption: {0}")]
+    Crypto(String),
     #[error("stored data is invalid: {0}")]
     Corrupt(String),
     #[error("database error: {0}")]

@@ -7,11 +7,18 @@
 //!
 //! This crate never decides policy (who may do what): that is `ward-app`'s job.
 
+mod account;
+mod audit;
 mod db;
 mod error;
+mod keys;
 mod organisation;
 mod schema;
 
+pub use account::{ApiTokenRecord, Credentials, NewSession, NewUser, SessionRecord};
+pub use audit::{AuditQuery, CHECKPOINT_EVERY};
 pub use db::{DatabaseTarget, Store, Tx, redact_url};
 pub use error::StoreError;
+pub use keys::Secret;
 pub use schema::SchemaStatus;
+pub use ward_crypto::keys::MasterKey;

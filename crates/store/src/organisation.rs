@@ -19,6 +19,7 @@ struct OrganisationRow {
     kind: String,
     enterprise_number: Option<String>,
     default_locale: String,
+    require_mfa: bool,
     created_at: OffsetDateTime,
     updated_at: OffsetDateTime,
 }
@@ -42,6 +43,7 @@ impl TryFrom<OrganisationRow> for Organisation {
             default_locale: Locale::from_tag(&row.default_locale).ok_or_else(|| {
                 StoreError::Corrupt(format!("organisation {}: locale {:?}", row.id, row.default_locale))
             })?,
+            require_mfa: row.require_mfa,
             created_at: row.created_at,
             updated_at: row.updated_at,
         })
@@ -72,11 +74,17 @@ impl TryFrom<SiteRow> for Site {
 /// The columns every organisation query returns, in `OrganisationRow` order.
 macro_rules! org_columns {
     () => {
-        "id, slug, name, kind, enterprise_number, default_locale, created_at, updated_at"
+        "id, slug, name, kind, enterprise_number, default_locale, require_mfa, created_at, updated_at"
     };
 }
 
 impl Store {
+    pub async fn organisation_by_id(&self, id: Uuid) -> Result<Organisation, StoreError> {
+        const SQL: &str = concat!("SELECT ", org_columns!(), " FROM organisations WHERE id = $1");
+        let row: OrganisationRow = on_db!(&*self.db, p => sqlx::query_as(SQL).bind(id).fetch_one(p).await)?;
+        row.try_into()
+    }
+
     /// All organisations, by name.
     pub async fn organisations(&self) -> Result<Vec<Organisation>, StoreError> {
         const SQL: &str = concat!("SELECT ", org_columns!(), " FROM organisations ORDER BY name, slug");
@@ -111,7 +119,7 @@ impl Tx {
         const SQL: &str = concat!(
             "INSERT INTO organisations (",
             org_columns!(),
-            ") VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING ",
+            ") VALUES ($1, $2, $3, $4, $5, $6, FALSE, $7, $7) RETURNING ",
             org_columns!()
         );
         let row: OrganisationRow = on_tx!(&mut self.inner, c => sqlx::query_as(SQL)
@@ -149,6 +157,21 @@ impl Tx {
             .fetch_one(c)
             .await)?;
         row.try_into()
+    }
+
+    /// Turns the organisation's MFA requirement on or off.
+    pub async fn set_require_mfa(
+        &mut self,
+        organisation_id: Uuid,
+        required: bool,
+        now: OffsetDateTime,
+    ) -> Result<(), StoreError> {
+        const SQL: &str = "UPDATE organisations SET require_mfa = $2, updated_at = $3 WHERE id = $1";
+        let done = on_tx!(&mut self.inner, c => sqlx::query(SQL).bind(organisation_id).bind(required).bind(now).execute(c).await.map(|r| r.rows_affected()))?;
+        if done == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
     }
 
     /// Looks an organisation up inside the transaction (sees its own uncommitted writes).

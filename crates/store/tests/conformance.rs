@@ -2,7 +2,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use time::OffsetDateTime;
-use ward_domain::{NewOrganisation, NewSite, OrgSlug};
+use ward_domain::{ActorKind, ChainBreak, Email, NewAuditEntry, NewOrganisation, NewSite, OrgSlug};
+use ward_store::{AuditQuery, CHECKPOINT_EVERY, NewUser};
 use ward_store::{Store, StoreError};
 use ward_testkit::{TestDb, on_both_databases};
 
@@ -16,14 +17,33 @@ fn now() -> OffsetDateTime {
 }
 
 async fn migrated(db: &TestDb) -> Store {
-    let store = Store::connect(&db.target).await.unwrap();
+    let store = Store::connect(&db.target, db.master.clone(), Some(db.dir.path().join("checkpoints.log")))
+        .await
+        .unwrap();
     store.migrate().await.unwrap();
+    store.load_data_keys().await.unwrap();
     store
+}
+
+fn entry(action: &str) -> NewAuditEntry {
+    NewAuditEntry {
+        actor_kind: ActorKind::Cli,
+        actor_id: None,
+        actor_label: "test".into(),
+        organisation_id: None,
+        action: action.into(),
+        target_type: "thing".into(),
+        target_id: None,
+        summary: format!("did {action}"),
+        details: "{}".into(),
+        request_id: None,
+        ip: None,
+    }
 }
 
 on_both_databases! {
     async fn migrations_create_the_schema_once(db) {
-        let store = Store::connect(&db.target).await.unwrap();
+        let store = Store::connect(&db.target, db.master.clone(), None).await.unwrap();
         let before = store.schema_status().await.unwrap();
         assert_eq!(before.applied, None);
         assert!(before.pending > 0);
@@ -120,5 +140,100 @@ on_both_databases! {
         assert_eq!(updated.created_at, first.created_at);
         assert_eq!(updated.updated_at, later);
         assert_eq!(updated.name.as_str(), "New name");
+    }
+
+    async fn audit_appends_chain_and_verify(db) {
+        let store = migrated(&db).await;
+        for i in 0..3 {
+            let mut tx = store.begin().await.unwrap();
+            let seq = tx.append_audit(entry(&format!("thing.{i}")), now()).await.unwrap();
+            assert_eq!(seq, i + 1);
+            tx.commit().await.unwrap();
+        }
+        // An append in a rolled-back transaction leaves no trace and no gap.
+        {
+            let mut tx = store.begin().await.unwrap();
+            tx.append_audit(entry("ghost"), now()).await.unwrap();
+        }
+        let report = store.verify_audit_log().await.unwrap().unwrap();
+        assert_eq!(report.entries, 3);
+        let newest = store.audit_entries(&AuditQuery { limit: 2, ..Default::default() }).await.unwrap();
+        assert_eq!(newest.iter().map(|e| e.seq).collect::<Vec<_>>(), [3, 2]);
+        let filtered = store.audit_entries(&AuditQuery { action_prefix: Some("thing.1".into()), limit: 10, ..Default::default() }).await.unwrap();
+        assert_eq!(filtered.len(), 1);
+        let underscore = store.audit_entries(&AuditQuery { action_prefix: Some("thing_".into()), limit: 10, ..Default::default() }).await.unwrap();
+        assert!(underscore.is_empty(), "LIKE wildcards in filters are literal");
+        db.execute_raw("UPDATE audit_events SET summary = 'nothing to see' WHERE seq = 2").await;
+        assert_eq!(store.verify_audit_log().await.unwrap(), Err(ChainBreak::Altered { seq: 2 }));
+    }
+
+    async fn concurrent_appends_stay_one_chain(db) {
+        let store = migrated(&db).await;
+        let mut tasks = Vec::new();
+        for i in 0..8 {
+            let store = store.clone();
+            tasks.push(tokio::spawn(async move {
+                for j in 0..5 {
+                    let mut tx = store.begin().await.unwrap();
+                    tx.append_audit(entry(&format!("w{i}.{j}")), now()).await.unwrap();
+                    tx.commit().await.unwrap();
+                }
+            }));
+        }
+        for t in tasks {
+            t.await.unwrap();
+        }
+        let report = store.verify_audit_log().await.unwrap().unwrap();
+        assert_eq!(report.entries, 40);
+    }
+
+    async fn checkpoints_are_signed_in_the_database_and_the_file(db) {
+        let store = migrated(&db).await;
+        for _ in 0..CHECKPOINT_EVERY {
+            let mut tx = store.begin().await.unwrap();
+            tx.append_audit(entry("bulk"), now()).await.unwrap();
+            tx.commit().await.unwrap();
+        }
+        let file = std::fs::read_to_string(db.dir.path().join("checkpoints.log")).unwrap();
+        assert!(file.starts_with(&format!("{CHECKPOINT_EVERY} ")), "{file}");
+        let report = store.verify_audit_log().await.unwrap().unwrap();
+        assert_eq!(report.checkpoints, 2, "one in the database, one in the file");
+        // Cutting the log and its database checkpoint is still caught by the file copy.
+        db.execute_raw("DELETE FROM audit_checkpoints").await;
+        db.execute_raw(&format!("DELETE FROM audit_events WHERE seq > {}", CHECKPOINT_EVERY - 10)).await;
+        match store.verify_audit_log().await.unwrap() {
+            Err(ChainBreak::Truncated { last_seq, checkpoint_seq }) => {
+                assert_eq!((last_seq, checkpoint_seq), (CHECKPOINT_EVERY - 10, CHECKPOINT_EVERY));
+            }
+            other => panic!("expected truncation, got {other:?}"),
+        }
+    }
+
+    async fn totp_secrets_are_encrypted_and_survive_key_rotation(db) {
+        let store = migrated(&db).await;
+        let mut tx = store.begin().await.unwrap();
+        let email = Email::parse("an@az.example").unwrap();
+        let user = tx.insert_user(&NewUser { email, display_name: "An".into(), password_hash: None, is_admin: false, oidc: None }, now()).await.unwrap();
+        tx.set_totp(user.id, Some(b"my very secret seed!"), None).await.unwrap();
+        tx.commit().await.unwrap();
+        let stored = db.fetch_bytes("SELECT totp_secret FROM users").await.unwrap();
+        assert!(!stored.windows(8).any(|w| w == b"my very "), "stored encrypted");
+        assert_eq!(ward_crypto::field::key_id_of(&stored), Some(1));
+        // Copying the ciphertext to another row does not decrypt there.
+        assert_eq!(store.totp_secret(user.id).await.unwrap().unwrap().as_slice(), b"my very secret seed!");
+        let id = store.add_data_key().await.unwrap();
+        assert_eq!(id, 2);
+        let mut tx = store.begin().await.unwrap();
+        assert_eq!(tx.reencrypt_totp_secrets(&store).await.unwrap(), 1);
+        tx.commit().await.unwrap();
+        let stored = db.fetch_bytes("SELECT totp_secret FROM users").await.unwrap();
+        assert_eq!(ward_crypto::field::key_id_of(&stored), Some(2));
+        assert_eq!(store.totp_secret(user.id).await.unwrap().unwrap().as_slice(), b"my very secret seed!");
+        // Another process that loaded only key 1 picks key 2 up on its own.
+        let other = Store::connect(&db.target, db.master.clone(), None).await.unwrap();
+        assert_eq!(other.totp_secret(user.id).await.unwrap().unwrap().as_slice(), b"my very secret seed!");
+        // A different master key is refused outright.
+        let wrong = Store::connect(&db.target, ward_store::MasterKey::generate().unwrap(), None).await.unwrap();
+        assert!(wrong.load_data_keys().await.is_err());
     }
 }

@@ -19,7 +19,7 @@ use sqlx::{Connection, Executor, PgConnection};
 use tempfile::TempDir;
 use ward_app::Ward;
 use ward_store::DatabaseTarget;
-use ward_web::{AppState, router};
+use ward_web::{AppState, WebOptions, router};
 
 pub use browser::Browser;
 
@@ -28,12 +28,27 @@ pub fn required(specific: &str) -> bool {
     std::env::var_os("CI").is_some() || std::env::var_os(specific).is_some()
 }
 
-/// One fresh, empty database.
+/// One fresh, empty database, with its own data folder and master key (`master.key` in it, so
+/// the `ward` binary pointed at the folder uses the same key).
 pub struct TestDb {
     pub target: DatabaseTarget,
-    /// Keeps the SQLite folder alive; other tests' files never collide.
+    /// The data folder; keeps SQLite files apart from other tests'.
     pub dir: TempDir,
+    pub master: ward_app::MasterKey,
     postgres: Option<PostgresDb>,
+}
+
+fn new_data_dir() -> (TempDir, ward_app::MasterKey) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let master = ward_app::MasterKey::generate().expect("random key");
+    let path = dir.path().join("master.key");
+    std::fs::write(&path, master.to_text()).expect("write master key");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).expect("chmod master key");
+    }
+    (dir, master)
 }
 
 struct PostgresDb {
@@ -43,9 +58,55 @@ struct PostgresDb {
 
 impl TestDb {
     pub fn sqlite() -> TestDb {
-        let dir = tempfile::tempdir().expect("temp dir");
+        let (dir, master) = new_data_dir();
         let target = DatabaseTarget::in_data_dir(dir.path());
-        TestDb { target, dir, postgres: None }
+        TestDb { target, dir, master, postgres: None }
+    }
+
+    /// The keys a `Ward` for this database uses (checkpoint copies go to the data folder).
+    pub fn keys(&self) -> ward_app::KeySource {
+        ward_app::KeySource {
+            master: self.master.clone(),
+            checkpoint_file: Some(self.dir.path().join("audit-checkpoints.log")),
+        }
+    }
+
+    /// Runs raw SQL against the database, bypassing Ward: for tests that play the attacker.
+    pub async fn execute_raw(&self, sql: &str) {
+        match &self.target {
+            DatabaseTarget::SqliteFile(path) => {
+                let mut c =
+                    sqlx::SqliteConnection::connect(&format!("sqlite://{}", path.display())).await.unwrap();
+                c.execute(sqlx::AssertSqlSafe(sql.to_owned())).await.unwrap();
+                let _ = c.close().await;
+            }
+            DatabaseTarget::Postgres(url) => {
+                let mut c = PgConnection::connect(url).await.unwrap();
+                c.execute(sqlx::AssertSqlSafe(sql.to_owned())).await.unwrap();
+                let _ = c.close().await;
+            }
+        }
+    }
+
+    /// One value from raw SQL, as bytes (BLOB/BYTEA) or text.
+    pub async fn fetch_bytes(&self, sql: &str) -> Option<Vec<u8>> {
+        match &self.target {
+            DatabaseTarget::SqliteFile(path) => {
+                let mut c =
+                    sqlx::SqliteConnection::connect(&format!("sqlite://{}", path.display())).await.unwrap();
+                let v: Option<Vec<u8>> =
+                    sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_owned())).fetch_one(&mut c).await.unwrap();
+                let _ = c.close().await;
+                v
+            }
+            DatabaseTarget::Postgres(url) => {
+                let mut c = PgConnection::connect(url).await.unwrap();
+                let v: Option<Vec<u8>> =
+                    sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_owned())).fetch_one(&mut c).await.unwrap();
+                let _ = c.close().await;
+                v
+            }
+        }
     }
 
     /// A new database on the PostgreSQL server of `WARD_TEST_POSTGRES_URL`; `None` (with a note)
@@ -69,11 +130,8 @@ impl TestDb {
             .expect("create test database");
         let _ = admin.close().await;
         let target = DatabaseTarget::Postgres(with_database(&admin_url, &name));
-        Some(TestDb {
-            target,
-            dir: tempfile::tempdir().expect("temp dir"),
-            postgres: Some(PostgresDb { admin_url, name }),
-        })
+        let (dir, master) = new_data_dir();
+        Some(TestDb { target, dir, master, postgres: Some(PostgresDb { admin_url, name }) })
     }
 
     pub fn backend(&self) -> &'static str {
@@ -184,11 +242,12 @@ pub struct TestApp {
 
 impl TestApp {
     pub async fn spawn(db: TestDb) -> TestApp {
-        let ward = Ward::open(&db.target).await.expect("open test database");
+        let ward = Ward::open(&db.target, db.keys()).await.expect("open test database");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind port 0");
         let addr = listener.local_addr().expect("local addr");
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-        let app = router(AppState::new(ward.clone()));
+        let app = router(AppState::new(ward.clone(), WebOptions::default()))
+            .into_make_service_with_connect_info::<SocketAddr>();
         let server = tokio::spawn(async move {
             axum::serve(listener, app)
                 .with_graceful_shutdown(async {
@@ -202,6 +261,22 @@ impl TestApp {
 
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{path}", self.addr)
+    }
+
+    /// Creates (or refreshes) the demo hospital and its team; returns the demo password.
+    pub async fn demo(&self) -> String {
+        self.ward.refresh_demo(&ward_app::Ctx::cli()).await.expect("demo").password
+    }
+
+    /// Signs in through the real form; panics if sign-in does not complete.
+    pub async fn sign_in(&self, email: &str, password: &str) -> Client {
+        let client = Client::new(self);
+        let res = client
+            .post_form_anonymous("/login", &[("email", email), ("password", password), ("next", "/")])
+            .await;
+        assert_eq!(res.status(), 303, "sign-in of {email} failed");
+        let cookie = session_cookie_of(&res).expect("session cookie");
+        client.with_session(cookie).await
     }
 
     /// Stops the server and closes the database (needed before the database can be dropped).
@@ -229,4 +304,99 @@ mod tests {
         );
         assert_eq!(with_database("postgres://h", "x"), "postgres://h/x");
     }
+}
+
+/// The value of the `ward_session` cookie a response sets, if any.
+pub fn session_cookie_of(res: &reqwest::Response) -> Option<String> {
+    res.headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|c| {
+            c.strip_prefix("ward_session=").map(|rest| rest.split(';').next().unwrap_or("").to_owned())
+        })
+        .filter(|v| !v.is_empty())
+}
+
+/// An HTTP client acting as one browser: its session cookie and CSRF token travel with each call.
+#[derive(Clone)]
+pub struct Client {
+    base: String,
+    http: reqwest::Client,
+    pub session: Option<String>,
+    pub csrf: Option<String>,
+}
+
+impl Client {
+    pub fn new(app: &TestApp) -> Client {
+        let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+        Client { base: format!("http://{}", app.addr), http, session: None, csrf: None }
+    }
+
+    /// Adopts a session cookie and reads its CSRF token from a page.
+    pub async fn with_session(mut self, cookie: String) -> Client {
+        self.session = Some(cookie);
+        let html = self.get("/account").await.text().await.unwrap();
+        self.csrf = csrf_in(&html);
+        self
+    }
+
+    fn cookie(&self) -> String {
+        self.session.as_ref().map(|s| format!("ward_session={s}")).unwrap_or_default()
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.http.get(format!("{}{path}", self.base)).header("cookie", self.cookie()).send().await.unwrap()
+    }
+
+    /// A form post with the session's CSRF token.
+    pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        let mut all: Vec<(&str, &str)> = fields.to_vec();
+        if let Some(csrf) = &self.csrf {
+            all.push(("_csrf", csrf));
+        }
+        self.http
+            .post(format!("{}{path}", self.base))
+            .header("cookie", self.cookie())
+            .form(&all)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// A form post without any CSRF token (to test the refusal).
+    pub async fn post_form_anonymous(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        self.http
+            .post(format!("{}{path}", self.base))
+            .header("cookie", self.cookie())
+            .form(fields)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// A JSON call with the session cookie and the CSRF header.
+    pub async fn json(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<serde_json::Value>,
+    ) -> reqwest::Response {
+        let mut req =
+            self.http.request(method, format!("{}{path}", self.base)).header("cookie", self.cookie());
+        if let Some(csrf) = &self.csrf {
+            req = req.header("x-csrf-token", csrf);
+        }
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        req.send().await.unwrap()
+    }
+}
+
+/// The first `_csrf` value in a page.
+pub fn csrf_in(html: &str) -> Option<String> {
+    let i = html.find("name=\"_csrf\" value=\"")?;
+    let rest = &html[i + "name=\"_csrf\" value=\"".len()..];
+    rest.split('"').next().map(str::to_owned).filter(|s| !s.is_empty())
 }

@@ -25,7 +25,7 @@ pub struct Cli {
 
 #[derive(Debug, Args)]
 pub struct GlobalArgs {
-    /// Data folder (SQLite database and Ward's files) [env: WARD_DATA_DIR] [default: ./ward-data]
+    /// Data folder (SQLite database, master key, checkpoint copies) [env: WARD_DATA_DIR] [default: ./ward-data]
     #[arg(long = "data", value_name = "DIR", global = true)]
     pub data_dir: Option<PathBuf>,
     /// Config file (TOML) [env: WARD_CONFIG] [default: ./ward.toml when present]
@@ -49,6 +49,168 @@ pub enum Command {
     /// Manage organisations
     #[command(subcommand)]
     Org(OrgCommand),
+    /// Manage accounts
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Manage who belongs to an organisation
+    #[command(subcommand)]
+    Member(MemberCommand),
+    /// Manage an organisation's API tokens
+    #[command(subcommand)]
+    Token(TokenCommand),
+    /// Read and verify the tamper-evident audit log
+    #[command(subcommand)]
+    Audit(AuditCommand),
+    /// Manage encryption keys
+    #[command(subcommand)]
+    Keys(KeysCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create an account (with a generated one-time password unless --password-stdin)
+    Create(UserCreateArgs),
+    /// List accounts
+    List(JsonArg),
+    /// Set a new one-time password and end the account's sessions
+    ResetPassword(EmailArgs),
+    /// Disable an account and end its sessions
+    Disable(EmailArgs),
+    /// Enable a disabled account
+    Enable(EmailArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct UserCreateArgs {
+    #[arg(long)]
+    pub email: String,
+    /// How the person is shown (default: the part of the e-mail before @)
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Make the account an installation administrator
+    #[arg(long)]
+    pub admin: bool,
+    /// Also add the account to this organisation…
+    #[arg(long, value_name = "SLUG", requires = "role")]
+    pub org: Option<String>,
+    /// …with this role: owner, security_officer, contributor, auditor or viewer
+    #[arg(long, requires = "org")]
+    pub role: Option<String>,
+    /// …until this date (YYYY-MM-DD, access ends at the end of that day)
+    #[arg(long, value_name = "DATE", requires = "org")]
+    pub until: Option<String>,
+    /// Read the password from standard input instead of generating one
+    #[arg(long)]
+    pub password_stdin: bool,
+    #[command(flatten)]
+    pub output: JsonArg,
+}
+
+#[derive(Debug, Args)]
+pub struct EmailArgs {
+    #[arg(long)]
+    pub email: String,
+    #[command(flatten)]
+    pub output: JsonArg,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MemberCommand {
+    /// Add a member or change their role
+    Set(MemberSetArgs),
+    /// Remove a member
+    Remove(MemberRemoveArgs),
+    /// List the members
+    List(OrgShowArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct MemberSetArgs {
+    #[arg(long, value_name = "SLUG")]
+    pub org: String,
+    #[arg(long)]
+    pub email: String,
+    /// owner, security_officer, contributor, auditor or viewer
+    #[arg(long)]
+    pub role: String,
+    /// Access ends at the end of this day (YYYY-MM-DD)
+    #[arg(long, value_name = "DATE")]
+    pub until: Option<String>,
+    #[command(flatten)]
+    pub output: JsonArg,
+}
+
+#[derive(Debug, Args)]
+pub struct MemberRemoveArgs {
+    #[arg(long, value_name = "SLUG")]
+    pub org: String,
+    #[arg(long)]
+    pub email: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Create an API token (the secret is printed once)
+    Create(TokenCreateArgs),
+    /// List an organisation's API tokens
+    List(OrgShowArgs),
+    /// Revoke an API token
+    Revoke(TokenRevokeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct TokenCreateArgs {
+    #[arg(long, value_name = "SLUG")]
+    pub org: String,
+    #[arg(long)]
+    pub name: String,
+    /// owner, security_officer, contributor, auditor or viewer
+    #[arg(long, default_value = "viewer")]
+    pub role: String,
+    /// Days until it expires (1–366)
+    #[arg(long, default_value_t = 90)]
+    pub days: i64,
+    #[command(flatten)]
+    pub output: JsonArg,
+}
+
+#[derive(Debug, Args)]
+pub struct TokenRevokeArgs {
+    #[arg(long, value_name = "SLUG")]
+    pub org: String,
+    /// The token's id (see `ward token list`)
+    #[arg(long)]
+    pub id: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Check the whole chain and every signed checkpoint; exits 1 and names the first bad entry
+    Verify(JsonArg),
+    /// Sign a checkpoint at the current end of the log
+    Checkpoint(JsonArg),
+    /// Show entries, newest first
+    Log(AuditLogArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct AuditLogArgs {
+    /// Only this organisation's entries (default: the whole installation)
+    #[arg(long, value_name = "SLUG")]
+    pub org: Option<String>,
+    /// Only actions starting with this, e.g. `member.`
+    #[arg(long)]
+    pub action: Option<String>,
+    #[arg(long, default_value_t = 50)]
+    pub limit: i64,
+    #[command(flatten)]
+    pub output: JsonArg,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeysCommand {
+    /// Add a new data-encryption key and re-encrypt every sensitive value under it (online)
+    Rotate(JsonArg),
 }
 
 #[derive(Debug, Args)]

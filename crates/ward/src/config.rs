@@ -67,6 +67,8 @@ struct FileConfig {
     bind: Option<String>,
     log: Option<String>,
     log_format: Option<LogFormat>,
+    master_key_file: Option<PathBuf>,
+    public_url: Option<String>,
 }
 
 /// What the command line said, before merging.
@@ -88,6 +90,11 @@ pub struct Config {
     pub bind: Setting<SocketAddr>,
     pub log: Setting<String>,
     pub log_format: Setting<LogFormat>,
+    /// The master key file; `None` means `master.key` in the data folder (created if missing).
+    pub master_key_file: Option<Setting<PathBuf>>,
+    /// The address people use to reach Ward (e.g. `https://ward.az-voorbeeld.be`); `https`
+    /// turns on secure cookies and HSTS.
+    pub public_url: Option<Setting<String>>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -165,8 +172,29 @@ impl Config {
             (None, None, None) => Setting { value: LogFormat::Text, source: Source::Default },
         };
 
+        let master_key_file = pick(
+            None,
+            env_value("WARD_MASTER_KEY_FILE"),
+            from_file(file.master_key_file.map(|p| p.display().to_string())),
+        )
+        .map(|(v, source)| Setting { value: PathBuf::from(v), source });
+        let public_url = pick(None, env_value("WARD_PUBLIC_URL"), from_file(file.public_url))
+            .map(|(value, source)| Setting { value, source });
+        if let Some(url) = &public_url
+            && !(url.value.starts_with("http://") || url.value.starts_with("https://"))
+        {
+            {
+                return Err(ConfigError::Value {
+                    source_name: url.source.to_string(),
+                    reason: format!("public URL {:?} must start with http:// or https://", url.value),
+                });
+            }
+        }
+
         Ok(Config {
             config_file: file_used,
+            master_key_file,
+            public_url,
             data_dir,
             database_url,
             bind: Setting { value: bind, source: bind_source },
@@ -184,6 +212,18 @@ impl Config {
             }),
             None => Ok(DatabaseTarget::in_data_dir(&self.data_dir.value)),
         }
+    }
+
+    /// Where the master key is read from.
+    pub fn master_key_path(&self) -> (PathBuf, bool) {
+        match &self.master_key_file {
+            Some(s) => (s.value.clone(), true),
+            None => (self.data_dir.value.join("master.key"), false),
+        }
+    }
+
+    pub fn https(&self) -> bool {
+        self.public_url.as_ref().is_some_and(|u| u.value.starts_with("https://"))
     }
 
     /// The database, safe to print.

@@ -3,6 +3,7 @@
 mod cli;
 mod command;
 mod config;
+mod keys;
 mod telemetry;
 
 use std::process::ExitCode;

@@ -1,71 +1,181 @@
-//! A person's journey through the demo in a real headless Chromium: open the demo, switch to
-//! Dutch, use the organisation switcher, and look at it on a phone-sized screen. Screenshots go to
+//! A person's journey through the demo in a real headless Chromium: sign in, open the demo
+//! hospital, switch to Dutch, use the organisation switcher, turn on two-step verification, sign
+//! out, sign in again with a code, and look at it on a phone-sized screen. Screenshots go to
 //! `target/browser-artifacts/`.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::path::PathBuf;
+use std::time::Duration;
 
-use fantoccini::Locator;
+use fantoccini::{Client, Locator};
+use ward_app::{Ctx, OrganisationInput};
+use ward_domain::Role;
 use ward_testkit::{Browser, TestApp, TestDb};
+
+const OWNER: &str = "an.peeters@az-voorbeeldstad.example";
 
 fn artifacts() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/browser-artifacts")
 }
 
+/// Finds an element, waiting for the page that a click or submit started to load.
+async fn find(c: &Client, css: &str) -> fantoccini::elements::Element {
+    c.wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+}
+
+/// Clicks something that loads a new page, and waits until the new page has loaded.
+async fn click(c: &Client, css: &str) {
+    let element = find(c, css).await;
+    c.execute("window.__wardOldPage = true;", vec![]).await.unwrap();
+    element.click().await.unwrap();
+    loaded(c).await;
+}
+
+/// Opens or closes a disclosure (no page load).
+async fn toggle(c: &Client, css: &str) {
+    find(c, css).await.click().await.unwrap();
+}
+
+async fn loaded(c: &Client) {
+    for _ in 0..100 {
+        let fresh = c
+            .execute("return !window.__wardOldPage && document.readyState === 'complete';", vec![])
+            .await
+            .unwrap_or(serde_json::Value::Bool(false));
+        if fresh == serde_json::Value::Bool(true) {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("the next page did not load");
+}
+
+async fn text(c: &Client, css: &str) -> String {
+    find(c, css).await.text().await.unwrap()
+}
+
+async fn fill(c: &Client, css: &str, value: &str) {
+    let field = find(c, css).await;
+    field.clear().await.unwrap();
+    field.send_keys(value).await.unwrap();
+}
+
+/// Waits until the browser shows `expected` (after a redirect or a form post).
+async fn at(c: &Client, expected: &str) {
+    for _ in 0..100 {
+        if c.current_url().await.unwrap().path() == expected
+            && c.execute("return document.readyState", vec![]).await.unwrap() == "complete"
+        {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("expected {expected}, still at {}", c.current_url().await.unwrap());
+}
+
+/// The authenticator app's code `steps_ahead` steps from now.
+fn code(key: &str, steps_ahead: i64) -> String {
+    let secret = data_encoding_base32(key);
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    format!("{:06}", ward_crypto::totp::code_at_step(&secret, ward_crypto::totp::step_of(now) + steps_ahead))
+}
+
+fn data_encoding_base32(s: &str) -> Vec<u8> {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+    let (mut bits, mut n, mut out) = (0u64, 0, Vec::new());
+    for c in s.bytes() {
+        bits = (bits << 5) | ALPHABET.iter().position(|&a| a == c).unwrap() as u64;
+        n += 5;
+        if n >= 8 {
+            n -= 8;
+            out.push((bits >> n) as u8);
+            bits &= (1 << n) - 1;
+        }
+    }
+    out
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn demo_journey_language_and_navigation() {
+async fn sign_in_language_switcher_mfa_and_sign_out() {
     let Some(browser) = Browser::start().await else { return };
     let app = TestApp::spawn(TestDb::sqlite()).await;
-    app.ward.refresh_demo().await.unwrap();
-    app.ward
-        .create_organisation(&ward_app::OrganisationInput {
-            name: "Huisartsenpraktijk De Brug".into(),
-            kind: Some("medical_practice".into()),
-            ..Default::default()
-        })
-        .await
-        .unwrap();
+    let password = app.demo().await;
+    let ctx = Ctx::cli();
+    let input = OrganisationInput {
+        name: "Huisartsenpraktijk De Brug".into(),
+        kind: Some("medical_practice".into()),
+        ..Default::default()
+    };
+    app.ward.create_organisation(&ctx, &input).await.unwrap();
+    app.ward.set_member(&ctx, "huisartsenpraktijk-de-brug", OWNER, Role::Owner, None).await.unwrap();
     let c = &browser.client;
 
-    // Home: the organisations, in English by default (the browser asks for en-US).
-    c.goto(&app.url("/")).await.unwrap();
-    let h1 = c.find(Locator::Css("main h1")).await.unwrap().text().await.unwrap();
-    assert_eq!(h1, "Organisations");
-
-    // Open the demo hospital.
-    c.find(Locator::LinkText("AZ Voorbeeldstad")).await.unwrap().click().await.unwrap();
-    assert_eq!(c.current_url().await.unwrap().path(), "/orgs/az-voorbeeldstad");
-    let h1 = c.find(Locator::Css("main h1")).await.unwrap().text().await.unwrap();
-    assert_eq!(h1, "AZ Voorbeeldstad");
-    let rows = c.find_all(Locator::Css("main table tbody tr")).await.unwrap();
-    assert_eq!(rows.len(), 5, "five demo sites");
+    // Anonymous: every page leads to sign-in.
+    c.goto(&app.url("/orgs/az-voorbeeldstad")).await.unwrap();
+    at(c, "/login").await;
+    assert_eq!(text(c, "main h1").await, "Sign in");
+    browser.screenshot(&artifacts().join("sign-in.png")).await;
+    fill(c, "input[name=email]", OWNER).await;
+    fill(c, "input[name=password]", "not my password").await;
+    click(c, "form.stack button[type=submit]").await;
+    assert_eq!(text(c, ".error-box").await, "The e-mail address or password is not right.");
+    fill(c, "input[name=password]", &password).await;
+    click(c, "form.stack button[type=submit]").await;
+    at(c, "/orgs/az-voorbeeldstad").await;
+    assert_eq!(text(c, "main h1").await, "AZ Voorbeeldstad");
+    find(c, "main table tbody tr").await;
+    assert_eq!(c.find_all(Locator::Css("main table tbody tr")).await.unwrap().len(), 5, "five demo sites");
 
     // Switch to Dutch: same page, Dutch words, a one-time confirmation.
-    c.find(Locator::Css("form.language button[value=nl]")).await.unwrap().click().await.unwrap();
-    assert_eq!(c.current_url().await.unwrap().path(), "/orgs/az-voorbeeldstad");
-    let lang = c.find(Locator::Css("html")).await.unwrap().attr("lang").await.unwrap();
+    click(c, "form.language button[value=nl]").await;
+    at(c, "/orgs/az-voorbeeldstad").await;
+    let lang = find(c, "html").await.attr("lang").await.unwrap();
     assert_eq!(lang.as_deref(), Some("nl"));
-    let flash = c.find(Locator::Css("p.flash")).await.unwrap().text().await.unwrap();
-    assert_eq!(flash, "Taal gewijzigd.");
-    let heading = c.find(Locator::Id("sites-heading")).await.unwrap().text().await.unwrap();
-    assert_eq!(heading, "Vestigingen");
-    let pressed = c
-        .find(Locator::Css("form.language button[aria-pressed=true]"))
-        .await
-        .unwrap()
-        .attr("value")
-        .await
-        .unwrap();
-    assert_eq!(pressed.as_deref(), Some("nl"));
+    assert_eq!(text(c, "p.flash").await, "Taal gewijzigd.");
+    assert_eq!(text(c, "#sites-heading").await, "Vestigingen");
     browser.screenshot(&artifacts().join("demo-organisation-nl.png")).await;
 
-    // The organisation switcher leads to the other organisation; the choice of language stays.
-    c.find(Locator::Css(".switcher summary")).await.unwrap().click().await.unwrap();
-    c.find(Locator::LinkText("Huisartsenpraktijk De Brug")).await.unwrap().click().await.unwrap();
-    assert_eq!(c.current_url().await.unwrap().path(), "/orgs/huisartsenpraktijk-de-brug");
-    let kind = c.find(Locator::Css(".facts dd")).await.unwrap().text().await.unwrap();
-    assert_eq!(kind, "Medische praktijk");
+    // The organisation switcher leads to the other organisation; the language stays.
+    toggle(c, ".switcher summary").await;
+    click(c, ".switcher a[href='/orgs/huisartsenpraktijk-de-brug']").await;
+    at(c, "/orgs/huisartsenpraktijk-de-brug").await;
+    assert_eq!(text(c, ".facts dd").await, "Medische praktijk");
     assert!(c.find_all(Locator::Css("p.flash")).await.unwrap().is_empty(), "the confirmation showed once");
+
+    // Turn on two-step verification from the account menu.
+    toggle(c, ".usermenu summary").await;
+    click(c, ".usermenu a[href='/account']").await;
+    click(c, "form[action='/account/mfa/start'] button").await;
+    let key = text(c, "#totp-key").await;
+    fill(c, "form[action='/account/mfa'] input[name=code]", &code(&key, 0)).await;
+    click(c, "form[action='/account/mfa'] button").await;
+    find(c, "#secret li").await;
+    assert_eq!(text(c, "main h1").await, "Uw herstelcodes");
+    assert_eq!(c.find_all(Locator::Css("#secret li")).await.unwrap().len(), 10);
+    browser.screenshot(&artifacts().join("recovery-codes-nl.png")).await;
+    click(c, "main a.button").await;
+    at(c, "/account").await;
+    assert!(text(c, "#mfa-h + p").await.starts_with("Aan"), "two-step verification is on");
+
+    // Sign out from the account menu.
+    toggle(c, ".usermenu summary").await;
+    click(c, ".usermenu form[action='/logout'] button").await;
+    at(c, "/login").await;
+    assert_eq!(text(c, "p.flash").await, "U bent afgemeld.");
+
+    // Sign in again: password, then a code from the app (the next one: codes cannot be reused).
+    fill(c, "input[name=email]", OWNER).await;
+    fill(c, "input[name=password]", &password).await;
+    click(c, "form.stack button[type=submit]").await;
+    at(c, "/login/mfa").await;
+    fill(c, "input[name=code]", &code(&key, 1)).await;
+    click(c, "form.stack button[type=submit]").await;
+    at(c, "/").await;
+    assert_eq!(text(c, "main h1").await, "Organisaties");
 
     // Keyboard users: the first Tab stop is the skip link to the main content.
     c.goto(&app.url("/orgs/az-voorbeeldstad")).await.unwrap();
@@ -75,18 +185,17 @@ async fn demo_journey_language_and_navigation() {
         .unwrap();
     assert_eq!(first_focus, "skip-link");
 
-    // A phone-sized screen still shows the page without horizontal scrolling of the body.
+    // A phone-sized screen shows the page without horizontal scrolling of the body.
     c.execute("document.activeElement.blur();", vec![]).await.unwrap();
     c.set_window_size(390, 844).await.unwrap();
-    let overflow =
+    let fits =
         c.execute("return document.documentElement.scrollWidth <= window.innerWidth;", vec![]).await.unwrap();
-    assert_eq!(overflow, serde_json::Value::Bool(true), "no horizontal overflow on a phone");
+    assert_eq!(fits, serde_json::Value::Bool(true), "no horizontal overflow on a phone");
     browser.screenshot(&artifacts().join("demo-organisation-phone.png")).await;
 
     // Unknown page: friendly, in Dutch.
     c.goto(&app.url("/does-not-exist")).await.unwrap();
-    let h1 = c.find(Locator::Css("main h1")).await.unwrap().text().await.unwrap();
-    assert_eq!(h1, "Pagina niet gevonden");
+    assert_eq!(text(c, "main h1").await, "Pagina niet gevonden");
 
     browser.close().await;
     app.stop().await;

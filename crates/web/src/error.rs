@@ -18,6 +18,9 @@ use crate::pages::ErrorPage;
 fn status_of(error: &AppError) -> StatusCode {
     match error {
         AppError::NotFound(_) => StatusCode::NOT_FOUND,
+        AppError::Unauthenticated | AppError::InvalidCredentials => StatusCode::UNAUTHORIZED,
+        AppError::Forbidden | AppError::MfaRequired => StatusCode::FORBIDDEN,
+        AppError::TooManyAttempts => StatusCode::TOO_MANY_REQUESTS,
         AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
         AppError::Conflict(_) => StatusCode::CONFLICT,
         AppError::Unavailable(_) | AppError::SchemaTooNew(_) => StatusCode::SERVICE_UNAVAILABLE,
@@ -113,6 +116,12 @@ impl IntoResponse for ApiError {
             AppError::Unavailable(_) | AppError::SchemaTooNew(_) => {
                 problem.detail = Some("the database is not available".to_owned())
             }
+            AppError::Unauthenticated => {
+                problem.detail = Some("sign in or send a valid API token".to_owned())
+            }
+            AppError::InvalidCredentials => problem.detail = Some(self.0.to_string()),
+            AppError::Forbidden => problem.detail = Some("your role does not allow this".to_owned()),
+            AppError::MfaRequired | AppError::TooManyAttempts => problem.detail = Some(self.0.to_string()),
             AppError::Internal(_) => {}
         }
         problem.into_response()

@@ -126,11 +126,22 @@ pub fn locale_of(parts: &Parts) -> Locale {
         .unwrap_or_default()
 }
 
+/// The reader's language: a signed-in person's own choice first, then the language cookie, then
+/// the browser's preference.
+pub fn tr_for(parts: &Parts) -> Tr {
+    let chosen = parts
+        .extensions
+        .get::<crate::auth::Auth>()
+        .and_then(|a| a.session.as_ref().or(a.pending.as_ref()))
+        .and_then(|s| s.user.locale);
+    Tr::new(chosen.unwrap_or_else(|| locale_of(parts)))
+}
+
 impl<S: Send + Sync> FromRequestParts<S> for Tr {
     type Rejection = Infallible;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        Ok(Tr::new(locale_of(parts)))
+        Ok(tr_for(parts))
     }
 }
 

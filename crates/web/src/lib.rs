@@ -6,6 +6,7 @@
 
 pub mod api;
 mod assets;
+pub mod auth;
 mod error;
 mod i18n;
 mod middleware;
@@ -15,5 +16,5 @@ mod state;
 
 pub use api::openapi_document;
 pub use i18n::{Catalog, Tr};
-pub use router::router;
-pub use state::AppState;
+pub use router::{RouteInfo, route_table, router};
+pub use state::{AppState, WebOptions};

@@ -1,33 +1,130 @@
 use axum::Router;
 use axum::extract::Request;
-use axum::http::StatusCode;
-use axum::middleware::from_fn;
+use axum::http::{Method, StatusCode};
+use axum::middleware::{from_fn, from_fn_with_state};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{MethodRouter, get, post};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::limit::RequestBodyLimitLayer;
+use ward_domain::Permission;
 
+use crate::auth::{Access, authenticate, enforce};
 use crate::error::Problem;
 use crate::i18n::{Tr, locale_of};
+use crate::pages::{account, admin, audit, members, session, settings};
 use crate::state::AppState;
 use crate::{api, assets, middleware, pages};
 
 /// Largest request body accepted: forms and JSON are small; uploads get their own limit.
-const BODY_LIMIT: usize = 1024 * 1024;
+pub const BODY_LIMIT: usize = 1024 * 1024;
+
+/// One route and the access it declares.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RouteInfo {
+    pub method: Method,
+    pub path: String,
+    pub access: Access,
+}
+
+/// Collects routes with their declared access, wrapping each in the enforcement layer.
+struct Routes {
+    router: Router<AppState>,
+    table: Vec<RouteInfo>,
+    state: AppState,
+}
+
+impl Routes {
+    fn add(
+        mut self,
+        method: Method,
+        path: &'static str,
+        access: Access,
+        handler: MethodRouter<AppState>,
+    ) -> Self {
+        self.table.push(RouteInfo { method, path: path.to_owned(), access });
+        let layered = handler.route_layer(from_fn_with_state((self.state.clone(), access), enforce));
+        self.router = self.router.route(path, layered);
+        self
+    }
+}
 
 /// The whole application: pages, API, probes and assets, with the middleware every request passes.
 pub fn router(state: AppState) -> Router {
-    let (api_routes, _) = api::routes().split_for_parts();
-    Router::new()
-        .route("/", get(pages::home))
-        .route("/orgs/{slug}", get(pages::overview))
-        .route("/language", post(pages::set_language))
-        .route("/healthz", get(api::health::healthz))
-        .route("/readyz", get(api::health::readyz))
-        .route("/assets/{*path}", get(assets::serve))
-        .route("/api/v1/openapi.json", get(api::openapi_json))
-        .merge(api_routes)
+    build(state).0
+}
+
+/// Every route with its declared access (for the authorisation matrix test and SECURITY.md).
+pub fn route_table(state: AppState) -> Vec<RouteInfo> {
+    build(state).1
+}
+
+fn build(state: AppState) -> (Router, Vec<RouteInfo>) {
+    use Access::*;
+    use Method as M;
+    let r = Routes { router: Router::new(), table: Vec::new(), state: state.clone() }
+        // Anyone
+        .add(M::GET, "/healthz", Public, get(api::health::healthz))
+        .add(M::GET, "/readyz", Public, get(api::health::readyz))
+        .add(M::GET, "/assets/{*path}", Public, get(assets::serve))
+        .add(M::GET, "/api/v1/openapi.json", Public, get(api::openapi_json))
+        .add(M::GET, "/login", Public, get(session::login_form))
+        .add(M::POST, "/login", Public, post(session::login))
+        .add(M::GET, "/login/mfa", Public, get(session::mfa_form))
+        .add(M::POST, "/login/mfa", Public, post(session::mfa))
+        .add(M::POST, "/logout", Public, post(session::logout))
+        .add(M::GET, "/setup", Public, get(session::setup_form))
+        .add(M::POST, "/setup", Public, post(session::setup))
+        .add(M::POST, "/language", Public, post(pages::set_language))
+        // Anyone signed in
+        .add(M::GET, "/", SignedIn, get(pages::home))
+        .add(M::GET, "/account", SignedIn, get(account::account))
+        .add(M::GET, "/account/mfa", SignedIn, get(account::account))
+        .add(M::POST, "/account/mfa/start", SignedIn, post(account::mfa_start))
+        .add(M::POST, "/account/mfa", SignedIn, post(account::mfa_confirm))
+        .add(M::POST, "/account/password", SignedIn, post(account::change_password))
+        .add(M::POST, "/account/sessions/end", SignedIn, post(account::end_sessions))
+        // Installation administrators
+        .add(M::GET, "/admin", Admin, get(admin::show))
+        .add(M::POST, "/admin/orgs", Admin, post(admin::create_org))
+        .add(M::POST, "/admin/users", Admin, post(admin::create_user))
+        .add(M::POST, "/admin/users/status", Admin, post(admin::set_status))
+        .add(M::GET, "/admin/audit", Admin, get(audit::installation_log))
+        // Members of the organisation in the path
+        .add(M::GET, "/orgs/{slug}", Org(Permission::View), get(pages::overview))
+        .add(M::GET, "/orgs/{slug}/members", Org(Permission::View), get(members::list))
+        .add(M::POST, "/orgs/{slug}/members", Org(Permission::ManageMembers), post(members::save))
+        .add(M::POST, "/orgs/{slug}/members/remove", Org(Permission::ManageMembers), post(members::remove))
+        .add(M::GET, "/orgs/{slug}/settings", Org(Permission::ManageOrganisation), get(settings::show))
+        .add(M::POST, "/orgs/{slug}/settings", Org(Permission::ManageOrganisation), post(settings::save))
+        .add(M::POST, "/orgs/{slug}/tokens", Org(Permission::ManageApiTokens), post(settings::create_token))
+        .add(
+            M::POST,
+            "/orgs/{slug}/tokens/{id}/revoke",
+            Org(Permission::ManageApiTokens),
+            post(settings::revoke_token),
+        )
+        .add(M::GET, "/orgs/{slug}/audit", Org(Permission::ViewAuditLog), get(audit::org_log))
+        .add(M::GET, "/orgs/{slug}/audit.csv", Org(Permission::ViewAuditLog), get(audit::org_log_csv));
+
+    let mut table = r.table;
+    let mut router = r.router;
+    for (access, group) in api::groups() {
+        let (group_router, doc) = group.split_for_parts();
+        for (path, item) in &doc.paths.paths {
+            let ops =
+                [(M::GET, &item.get), (M::PUT, &item.put), (M::POST, &item.post), (M::DELETE, &item.delete)];
+            for (method, op) in ops {
+                if op.is_some() {
+                    table.push(RouteInfo { method, path: path.clone(), access });
+                }
+            }
+        }
+        router = router.merge(group_router.route_layer(from_fn_with_state((state.clone(), access), enforce)));
+    }
+
+    let app = router
         .fallback(fallback)
+        .layer(from_fn_with_state(state.clone(), authenticate))
         .with_state(state)
         .layer(from_fn(pages::clear_flash))
         .layer(from_fn(middleware::same_origin_writes))
@@ -37,7 +134,8 @@ pub fn router(state: AppState) -> Router {
             Problem::new(StatusCode::INTERNAL_SERVER_ERROR, None).into_response()
         }))
         .layer(from_fn(middleware::security_headers))
-        .layer(from_fn(middleware::request_context))
+        .layer(from_fn(middleware::request_context));
+    (app, table)
 }
 
 /// Unknown addresses: a problem document under `/api`, a friendly page elsewhere.

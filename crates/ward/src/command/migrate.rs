@@ -12,7 +12,8 @@ struct MigrateReport {
 
 pub async fn run(config: &Config, json: bool) -> anyhow::Result<()> {
     let target = config.database()?;
-    let ward = Ward::connect(&target).await?;
+    let (keys, _) = crate::keys::load(config)?;
+    let ward = Ward::connect(&target, keys).await?;
     let before = ward.readiness().await?.schema.pending;
     let status = ward.migrate().await?;
     ward.close().await;

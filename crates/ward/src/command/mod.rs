@@ -1,16 +1,21 @@
 //! One function per command; each calls `ward-app` use cases and prints for people or `--json`.
 
+mod audit;
 mod config;
 mod demo;
+mod member;
 mod migrate;
 mod org;
 mod serve;
+mod user;
 
 use anyhow::Context;
 use serde::Serialize;
 use ward_app::Ward;
 
-use crate::cli::{Cli, Command, OrgCommand};
+use crate::cli::{
+    AuditCommand, Cli, Command, KeysCommand, MemberCommand, OrgCommand, TokenCommand, UserCommand,
+};
 use crate::config::Config;
 
 pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
@@ -22,13 +27,41 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
         Command::Org(OrgCommand::Create(args)) => org::create(&config, &args).await,
         Command::Org(OrgCommand::List(args)) => org::list(&config, args.json).await,
         Command::Org(OrgCommand::Show(args)) => org::show(&config, &args.org, args.output.json).await,
+        Command::User(UserCommand::Create(args)) => user::create(&config, &args).await,
+        Command::User(UserCommand::List(args)) => user::list(&config, args.json).await,
+        Command::User(UserCommand::ResetPassword(args)) => user::reset_password(&config, &args).await,
+        Command::User(UserCommand::Disable(args)) => user::set_disabled(&config, &args, true).await,
+        Command::User(UserCommand::Enable(args)) => user::set_disabled(&config, &args, false).await,
+        Command::Member(MemberCommand::Set(args)) => member::set(&config, &args).await,
+        Command::Member(MemberCommand::Remove(args)) => member::remove(&config, &args).await,
+        Command::Member(MemberCommand::List(args)) => {
+            member::list(&config, &args.org, args.output.json).await
+        }
+        Command::Token(TokenCommand::Create(args)) => member::create_token(&config, &args).await,
+        Command::Token(TokenCommand::List(args)) => {
+            member::list_tokens(&config, &args.org, args.output.json).await
+        }
+        Command::Token(TokenCommand::Revoke(args)) => member::revoke_token(&config, &args).await,
+        Command::Audit(AuditCommand::Verify(args)) => audit::verify(&config, args.json).await,
+        Command::Audit(AuditCommand::Checkpoint(args)) => audit::checkpoint(&config, args.json).await,
+        Command::Audit(AuditCommand::Log(args)) => audit::log(&config, &args).await,
+        Command::Keys(KeysCommand::Rotate(args)) => audit::rotate_keys(&config, args.json).await,
     }
 }
 
-/// Connects and migrates: what every command that touches data does first.
+/// Connects, migrates and unlocks the keys: what every command that touches data does first.
 async fn open(config: &Config) -> anyhow::Result<Ward> {
     let target = config.database()?;
-    Ok(Ward::open(&target).await?)
+    let (keys, new_key_file) = crate::keys::load(config)?;
+    // Reach and migrate the database before writing a new key file, so a wrong URL or an
+    // unwritable folder changes nothing; write it before the first data key is wrapped with it.
+    let ward = Ward::connect(&target, keys).await?;
+    ward.migrate().await?;
+    if let Some(file) = new_key_file {
+        file.write()?;
+    }
+    ward.unlock().await?;
+    Ok(ward)
 }
 
 fn print_json<T: Serialize>(value: &T) -> anyhow::Result<()> {

@@ -1,4 +1,4 @@
-use ward_app::OrganisationInput;
+use ward_app::{Ctx, OrganisationInput};
 use ward_web::api::model::{OrganisationDetail, OrganisationView};
 
 use crate::cli::OrgCreateArgs;
@@ -13,7 +13,7 @@ pub async fn create(config: &Config, args: &OrgCreateArgs) -> anyhow::Result<()>
         enterprise_number: args.enterprise_number.clone(),
         default_locale: Some(args.language.clone()),
     };
-    let result = ward.create_organisation(&input).await;
+    let result = ward.create_organisation(&Ctx::cli(), &input).await;
     ward.close().await;
     let org = result?;
     if args.output.json {
@@ -25,7 +25,7 @@ pub async fn create(config: &Config, args: &OrgCreateArgs) -> anyhow::Result<()>
 
 pub async fn list(config: &Config, json: bool) -> anyhow::Result<()> {
     let ward = super::open(config).await?;
-    let result = ward.organisations().await;
+    let result = ward.organisations(&Ctx::cli()).await;
     ward.close().await;
     let orgs: Vec<OrganisationView> = result?.iter().map(OrganisationView::from).collect();
     if json {
@@ -45,7 +45,7 @@ pub async fn list(config: &Config, json: bool) -> anyhow::Result<()> {
 
 pub async fn show(config: &Config, slug: &str, json: bool) -> anyhow::Result<()> {
     let ward = super::open(config).await?;
-    let result = ward.organisation(slug).await;
+    let result = ward.organisation(&Ctx::cli(), slug).await;
     ward.close().await;
     let profile = result.map_err(|e| match e {
         ward_app::AppError::NotFound(_) => {

@@ -2,15 +2,36 @@ use std::net::SocketAddr;
 
 use anyhow::Context;
 use ward_app::Ward;
-use ward_web::{AppState, router};
+use ward_web::{AppState, WebOptions, router};
 
 use crate::config::Config;
 
 pub async fn run(config: &Config) -> anyhow::Result<()> {
     let ward = super::open(config).await?;
     let listener = bind(config.bind.value).await?;
-    println!("Ward is listening on http://{}", display_addr(listener.local_addr()?));
-    serve(ward, listener).await
+    let base = base_url(config, &listener)?;
+    say(&format!("Ward is listening on {base}"));
+    if ward.setup_needed().await? {
+        // No account exists yet: there is no default password, only this one-time token.
+        let token = ward.issue_setup_token().await?;
+        say(&format!("First run: create the administrator account at {base}/setup?token={token}"));
+        say("(the token works once, for 24 hours; restart Ward for a new one)");
+    }
+    serve(ward, listener, config).await
+}
+
+/// Prints a line for the operator; a closed standard output (a detached service) is no reason to stop.
+pub fn say(line: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stdout(), "{line}");
+}
+
+/// What people type to reach Ward: the configured public URL, else the listening address.
+pub fn base_url(config: &Config, listener: &tokio::net::TcpListener) -> anyhow::Result<String> {
+    Ok(match &config.public_url {
+        Some(url) => url.value.trim_end_matches('/').to_owned(),
+        None => format!("http://{}", display_addr(listener.local_addr()?)),
+    })
 }
 
 pub async fn bind(addr: SocketAddr) -> anyhow::Result<tokio::net::TcpListener> {
@@ -24,10 +45,11 @@ pub async fn bind(addr: SocketAddr) -> anyhow::Result<tokio::net::TcpListener> {
 }
 
 /// Serves until Ctrl-C or SIGTERM, then finishes in-flight requests and closes the database.
-pub async fn serve(ward: Ward, listener: tokio::net::TcpListener) -> anyhow::Result<()> {
+pub async fn serve(ward: Ward, listener: tokio::net::TcpListener, config: &Config) -> anyhow::Result<()> {
     tracing::info!(database = %ward.database().redacted(), "serving");
-    let state = AppState::new(ward.clone());
-    axum::serve(listener, router(state))
+    let state = AppState::new(ward.clone(), WebOptions { https: config.https() });
+    let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
         .await
         .context("the server stopped unexpectedly")?;

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use serde_json::Value;
+use serde_json::{Value, json};
 use ward_testkit::{TestDb, on_both_databases};
 
 use crate::client;
@@ -34,10 +34,7 @@ fn ward(db: &TestDb) -> Command {
 }
 
 fn data_dir(db: &TestDb) -> PathBuf {
-    match &db.target {
-        ward_store::DatabaseTarget::SqliteFile(path) => path.parent().unwrap().to_owned(),
-        ward_store::DatabaseTarget::Postgres(_) => db.dir.path().join("data"),
-    }
+    db.dir.path().to_owned()
 }
 
 fn run(cmd: &mut Command) -> Output {
@@ -85,7 +82,7 @@ fn unknown_flags_are_one_line_errors() {
         let err = assert_one_line_error(&o);
         assert!(err.contains("ward --help"), "{err}");
     }
-    assert!(!data_dir(&db).join("ward.db").exists() || std::fs::metadata(data_dir(&db)).is_ok());
+    assert!(!data_dir(&db).join("ward.db").exists(), "nothing was created");
 }
 
 #[test]
@@ -193,6 +190,8 @@ on_both_databases! {
         let first: Value = serde_json::from_str(&stdout(&o)).unwrap();
         assert_eq!(first["created"], true);
         assert_eq!(first["sites"], 5);
+        assert_eq!(first["accounts"].as_array().unwrap().len(), 6);
+        assert!(first["password"].as_str().unwrap().len() >= 20);
         let o = run(ward(&db).args(["demo", "--no-serve"]));
         assert!(stdout(&o).contains("refreshed"), "{}", stdout(&o));
         let o = run(ward(&db).args(["org", "list", "--json"]));
@@ -215,7 +214,7 @@ on_both_databases! {
         }
     }
 
-    async fn several_serve_processes_share_one_database(db) {
+    async fn several_serve_processes_share_one_database_and_sessions(db) {
         let mut a = Server::start(&db);
         let mut b = Server::start(&db);
         let http = client();
@@ -223,14 +222,94 @@ on_both_databases! {
             let res = http.get(format!("{}/readyz", server.url)).send().await.unwrap();
             assert_eq!(res.status(), 200);
         }
-        let o = run(ward(&db).args(["org", "create", "--name", "Shared Clinic"]));
-        assert!(o.status.success(), "{}", stderr(&o));
+        // An administrator created on the command line while both run.
+        let mut create = ward(&db);
+        create.args(["user", "create", "--email", "it@kliniek.example", "--admin", "--password-stdin"]).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
+        let mut child = create.spawn().unwrap();
+        use std::io::Write;
+        child.stdin.take().unwrap().write_all(b"a long and unusual passphrase\n").unwrap();
+        assert!(child.wait_with_output().unwrap().status.success());
+        // Sign in on one process…
+        let res = http.post(format!("{}/login", a.url)).form(&[("email", "it@kliniek.example"), ("password", "a long and unusual passphrase")]).send().await.unwrap();
+        assert_eq!(res.status(), 303);
+        let session = ward_testkit::session_cookie_of(&res).unwrap();
+        let cookie = format!("ward_session={session}");
+        // …the session and its CSRF token work on the other.
+        let html = http.get(format!("{}/admin", b.url)).header("cookie", &cookie).send().await.unwrap().text().await.unwrap();
+        let csrf = ward_testkit::csrf_in(&html).expect("a CSRF token on the page");
+        let res = http
+            .post(format!("{}/admin/orgs", b.url))
+            .header("cookie", &cookie)
+            .form(&[("name", "Shared Clinic"), ("slug", ""), ("kind", "clinic"), ("_csrf", &csrf)])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 303, "a write through B with a session made on A");
         for server in [&a, &b] {
-            let list: Value = http.get(format!("{}/api/v1/orgs", server.url)).send().await.unwrap().json().await.unwrap();
+            let list: Value = http.get(format!("{}/api/v1/orgs", server.url)).header("cookie", &cookie).send().await.unwrap().json().await.unwrap();
             assert_eq!(list[0]["slug"], "shared-clinic", "{} sees what the other wrote", server.url);
         }
+        // Signing out on B ends the session on A too.
+        http.post(format!("{}/logout", b.url)).header("cookie", &cookie).form(&[("_csrf", csrf.as_str())]).send().await.unwrap();
+        let res = http.get(format!("{}/api/v1/orgs", a.url)).header("cookie", &cookie).send().await.unwrap();
+        assert_eq!(res.status(), 401);
         assert!(a.terminate().success(), "SIGTERM stops the server cleanly");
         assert!(b.terminate().success());
+    }
+
+    async fn audit_verify_names_the_first_bad_entry(db) {
+        // Three audited changes.
+        for name in ["Eerste", "Tweede", "Derde"] {
+            assert!(run(ward(&db).args(["org", "create", "--name", name])).status.success());
+        }
+        let o = run(ward(&db).args(["audit", "verify", "--json"]));
+        assert!(o.status.success(), "{}", stderr(&o));
+        let report: Value = serde_json::from_str(&stdout(&o)).unwrap();
+        assert_eq!(report["ok"], true);
+        assert_eq!(report["entries"], 3);
+
+        let cases: [(&str, &str, &str); 2] = [
+            ("UPDATE audit_events SET summary = 'nothing happened' WHERE seq = 2", "altered", "entry 2"),
+            ("DELETE FROM audit_events WHERE seq = 2", "missing", "entry 2"),
+        ];
+        for (attack, problem, named) in cases {
+            db.execute_raw("CREATE TABLE audit_backup AS SELECT * FROM audit_events").await;
+            db.execute_raw(attack).await;
+            let o = run(ward(&db).args(["audit", "verify", "--json"]));
+            assert_eq!(o.status.code(), Some(1), "{attack}");
+            let report: Value = serde_json::from_str(&stdout(&o)).unwrap();
+            assert_eq!(report["problem"]["problem"], problem, "{attack}");
+            assert!(report["message"].as_str().unwrap().contains(named), "{attack}: {report}");
+            let o = run(ward(&db).args(["audit", "verify"]));
+            assert!(assert_one_line_error(&o).contains(named));
+            db.execute_raw("DELETE FROM audit_events").await;
+            db.execute_raw("INSERT INTO audit_events SELECT * FROM audit_backup").await;
+            db.execute_raw("DROP TABLE audit_backup").await;
+        }
+
+        // Reordering: entries 1 and 3 swap places (numbers swapped with their contents).
+        db.execute_raw("UPDATE audit_events SET seq = -1 WHERE seq = 1").await;
+        db.execute_raw("UPDATE audit_events SET seq = 1 WHERE seq = 3").await;
+        db.execute_raw("UPDATE audit_events SET seq = 3 WHERE seq = -1").await;
+        let o = run(ward(&db).args(["audit", "verify", "--json"]));
+        assert_eq!(o.status.code(), Some(1));
+        let report: Value = serde_json::from_str(&stdout(&o)).unwrap();
+        assert_eq!(report["problem"], json!({"problem": "altered", "seq": 1}));
+        db.execute_raw("UPDATE audit_events SET seq = -1 WHERE seq = 1").await;
+        db.execute_raw("UPDATE audit_events SET seq = 1 WHERE seq = 3").await;
+        db.execute_raw("UPDATE audit_events SET seq = 3 WHERE seq = -1").await;
+        assert!(run(ward(&db).args(["audit", "verify"])).status.success(), "restored");
+
+        // Truncation after a signed checkpoint, even with the database's checkpoint removed too.
+        assert!(run(ward(&db).args(["audit", "checkpoint"])).status.success());
+        db.execute_raw("DELETE FROM audit_events WHERE seq = 3").await;
+        db.execute_raw("DELETE FROM audit_checkpoints").await;
+        let o = run(ward(&db).args(["audit", "verify", "--json"]));
+        assert_eq!(o.status.code(), Some(1));
+        let report: Value = serde_json::from_str(&stdout(&o)).unwrap();
+        assert_eq!(report["problem"]["problem"], "truncated");
+        assert_eq!(report["problem"]["last_seq"], 2);
+        assert_eq!(report["problem"]["checkpoint_seq"], 3);
     }
 }
 
@@ -238,6 +317,8 @@ on_both_databases! {
 struct Server {
     child: Child,
     url: String,
+    /// Kept open: the server keeps writing to its standard output.
+    _stdout: BufReader<std::process::ChildStdout>,
 }
 
 impl Server {
@@ -260,7 +341,7 @@ impl Server {
             );
         }
         let url = line.trim().rsplit(' ').next().unwrap().to_owned();
-        Server { child, url }
+        Server { child, url, _stdout: out }
     }
 
     fn terminate(&mut self) -> std::process::ExitStatus {

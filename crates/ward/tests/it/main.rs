@@ -7,6 +7,7 @@ mod cli;
 mod openapi;
 mod pages;
 mod probes;
+mod security;
 
 /// A client that does not follow redirects, so tests can see them.
 pub fn client() -> reqwest::Client {

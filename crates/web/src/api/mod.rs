@@ -12,6 +12,9 @@ use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use ward_domain::Permission;
+
+use crate::auth::Access;
 use crate::error::{FieldProblem, Problem};
 use crate::state::AppState;
 
@@ -24,21 +27,75 @@ use crate::state::AppState;
     ),
     components(schemas(Problem, FieldProblem)),
     tags(
+        (name = "account", description = "The caller"),
         (name = "organisations", description = "Organisations (tenants) and their sites"),
-    )
+        (name = "members", description = "Who belongs to an organisation, with which role"),
+        (name = "audit", description = "The tamper-evident audit log"),
+    ),
+    modifiers(&Security)
 )]
 struct ApiDoc;
 
-/// The API routes together with their OpenAPI description.
-pub(crate) fn routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::with_openapi(ApiDoc::openapi())
-        .routes(routes!(organisation::list))
-        .routes(routes!(organisation::show))
+/// Documents the two ways to authenticate: an API token, or a browser session with its CSRF token.
+struct Security;
+
+impl utoipa::Modify for Security {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{
+            ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme,
+        };
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "api_token",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some("An organisation's API token (`ward_…`)"))
+                    .build(),
+            ),
+        );
+        components.add_security_scheme(
+            "session",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
+                "ward_session",
+                "A browser session; state-changing calls also need the X-CSRF-Token header",
+            ))),
+        );
+        openapi.security = Some(vec![
+            SecurityRequirement::new("api_token", Vec::<String>::new()),
+            SecurityRequirement::new("session", Vec::<String>::new()),
+        ]);
+    }
+}
+
+/// The API routes in groups by the access they require, each with its OpenAPI description.
+pub(crate) fn groups() -> Vec<(Access, OpenApiRouter<AppState>)> {
+    vec![
+        (
+            Access::SignedIn,
+            OpenApiRouter::new().routes(routes!(organisation::me)).routes(routes!(organisation::list)),
+        ),
+        (
+            Access::Org(Permission::View),
+            OpenApiRouter::new().routes(routes!(organisation::show)).routes(routes!(organisation::members)),
+        ),
+        (
+            Access::Org(Permission::ManageMembers),
+            OpenApiRouter::new()
+                .routes(routes!(organisation::set_member))
+                .routes(routes!(organisation::remove_member)),
+        ),
+        (Access::Org(Permission::ViewAuditLog), OpenApiRouter::new().routes(routes!(organisation::audit))),
+    ]
 }
 
 /// The OpenAPI document, derived from the real routes.
 pub fn openapi_document() -> utoipa::openapi::OpenApi {
-    routes().split_for_parts().1
+    let mut doc = ApiDoc::openapi();
+    for (_, group) in groups() {
+        doc.merge(group.split_for_parts().1);
+    }
+    doc
 }
 
 /// `GET /api/v1/openapi.json`

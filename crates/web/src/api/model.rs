@@ -25,6 +25,8 @@ pub struct OrganisationView {
     /// `en`, `nl` or `fr`.
     #[schema(example = "nl")]
     pub default_locale: String,
+    /// Members must use two-step verification.
+    pub require_mfa: bool,
     #[serde(with = "time::serde::rfc3339")]
     #[schema(value_type = String, format = DateTime)]
     pub created_at: OffsetDateTime,
@@ -41,6 +43,7 @@ impl From<&Organisation> for OrganisationView {
             kind: o.kind.code().to_owned(),
             enterprise_number: o.enterprise_number.as_ref().map(|n| n.formatted()),
             default_locale: o.default_locale.tag().to_owned(),
+            require_mfa: o.require_mfa,
             created_at: o.created_at,
             updated_at: o.updated_at,
         }
@@ -75,5 +78,99 @@ pub struct OrganisationDetail {
 impl From<&OrganisationProfile> for OrganisationDetail {
     fn from(p: &OrganisationProfile) -> Self {
         Self { organisation: (&p.organisation).into(), sites: p.sites.iter().map(SiteView::from).collect() }
+    }
+}
+
+/// Who is calling.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MeView {
+    /// `user` or `api_token`.
+    pub kind: String,
+    pub email: Option<String>,
+    pub name: String,
+    pub admin: bool,
+    pub mfa: bool,
+}
+
+impl MeView {
+    pub fn from_actor(actor: &ward_app::Actor) -> Option<MeView> {
+        match actor {
+            ward_app::Actor::User(u) => Some(MeView {
+                kind: "user".into(),
+                email: Some(u.email.to_string()),
+                name: u.display_name.clone(),
+                admin: u.is_admin,
+                mfa: u.totp_enabled,
+            }),
+            ward_app::Actor::ApiToken(t) => Some(MeView {
+                kind: "api_token".into(),
+                email: None,
+                name: t.name.clone(),
+                admin: false,
+                mfa: false,
+            }),
+            _ => None,
+        }
+    }
+}
+
+/// A member of an organisation.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MemberView {
+    pub email: String,
+    pub name: String,
+    /// `owner`, `security_officer`, `contributor`, `auditor` or `viewer`.
+    pub role: String,
+    #[serde(with = "time::serde::rfc3339::option")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub expires_at: Option<OffsetDateTime>,
+    pub mfa: bool,
+}
+
+impl From<&ward_app::Member> for MemberView {
+    fn from(m: &ward_app::Member) -> Self {
+        Self {
+            email: m.user.email.to_string(),
+            name: m.user.display_name.clone(),
+            role: m.membership.role.code().to_owned(),
+            expires_at: m.membership.expires_at,
+            mfa: m.user.totp_enabled,
+        }
+    }
+}
+
+/// One audit log entry.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AuditEntryView {
+    pub seq: i64,
+    #[serde(with = "time::serde::rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
+    pub at: OffsetDateTime,
+    /// `user`, `api_token`, `cli`, `system` or `anonymous`.
+    pub actor_kind: String,
+    pub actor: String,
+    pub action: String,
+    pub target_type: String,
+    pub target_id: Option<String>,
+    pub summary: String,
+    /// JSON text with `before`/`after`.
+    pub details: String,
+    pub request_id: Option<String>,
+}
+
+impl From<&ward_domain::AuditEntry> for AuditEntryView {
+    fn from(e: &ward_domain::AuditEntry) -> Self {
+        Self {
+            seq: e.seq,
+            at: e.at,
+            actor_kind: e.entry.actor_kind.code().to_owned(),
+            actor: e.entry.actor_label.clone(),
+            action: e.entry.action.clone(),
+            target_type: e.entry.target_type.clone(),
+            target_id: e.entry.target_id.clone(),
+            summary: e.entry.summary.clone(),
+            details: e.entry.details.clone(),
+            request_id: e.entry.request_id.clone(),
+        }
     }
 }

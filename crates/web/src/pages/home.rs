@@ -2,6 +2,7 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
 
+use crate::auth::Auth;
 use crate::error::{OrPage, PageError};
 use crate::i18n::Tr;
 use crate::pages::layout::{Layout, PageContext};
@@ -20,10 +21,15 @@ pub struct HomePage {
     orgs: Vec<OrgCard>,
 }
 
-/// `GET /`: the organisations this installation holds.
-pub async fn home(State(state): State<AppState>, tr: Tr, ctx: PageContext) -> Result<HomePage, PageError> {
-    let orgs = state.ward.organisations().await.or_page(tr)?;
-    let layout = Layout::build(&state.ward, tr, ctx, tr.t("home.title"), None).await.or_page(tr)?;
+/// `GET /`: the organisations the reader may open.
+pub async fn home(
+    State(state): State<AppState>,
+    auth: Auth,
+    tr: Tr,
+    ctx: PageContext,
+) -> Result<HomePage, PageError> {
+    let orgs = state.ward.organisations(&auth.ctx).await.or_page(tr)?;
+    let layout = Layout::build(&state.ward, &auth, tr, ctx, tr.t("home.title"), None).await.or_page(tr)?;
     let orgs = orgs
         .into_iter()
         .map(|o| OrgCard {

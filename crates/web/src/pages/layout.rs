@@ -1,7 +1,8 @@
 use axum::http::request::Parts;
 use ward_app::Ward;
-use ward_domain::Organisation;
+use ward_domain::{Organisation, Permission, Role};
 
+use crate::auth::Auth;
 use crate::i18n::{Tr, cookie};
 use crate::pages::language::{FLASH_COOKIE, flash_key};
 
@@ -19,25 +20,43 @@ pub struct NavItem {
     pub current: bool,
 }
 
-/// The sections of an organisation, in menu order. Each capability adds its entry here when its
-/// pages exist, so the menu never links to something that is not there.
+/// The sections of an organisation, in menu order, each shown only to roles that may open it.
+/// Each capability adds its entry here when its pages exist, so the menu never links to something
+/// that is not there or that the reader may not open.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Section {
     Overview,
+    Members,
+    Audit,
+    Settings,
 }
 
 impl Section {
-    const ALL: [Section; 1] = [Section::Overview];
+    const ALL: [Section; 4] = [Section::Overview, Section::Members, Section::Audit, Section::Settings];
 
     fn href(self, slug: &str) -> String {
         match self {
             Section::Overview => format!("/orgs/{slug}"),
+            Section::Members => format!("/orgs/{slug}/members"),
+            Section::Audit => format!("/orgs/{slug}/audit"),
+            Section::Settings => format!("/orgs/{slug}/settings"),
         }
     }
 
     fn label_key(self) -> &'static str {
         match self {
             Section::Overview => "nav.overview",
+            Section::Members => "nav.members",
+            Section::Audit => "nav.audit",
+            Section::Settings => "nav.settings",
+        }
+    }
+
+    fn permission(self) -> Permission {
+        match self {
+            Section::Overview | Section::Members => Permission::View,
+            Section::Audit => Permission::ViewAuditLog,
+            Section::Settings => Permission::ManageOrganisation,
         }
     }
 }
@@ -52,6 +71,11 @@ pub struct Layout {
     pub org_nav: Vec<NavItem>,
     pub flash: Option<&'static str>,
     pub version: &'static str,
+    /// The signed-in person's name, e-mail and whether they administer the installation.
+    pub user: Option<(String, String)>,
+    pub is_admin: bool,
+    /// Goes into every form as `_csrf`.
+    pub csrf: String,
 }
 
 /// What a page handler knows about the request that the layout needs.
@@ -71,12 +95,13 @@ impl<S: Send + Sync> axum::extract::FromRequestParts<S> for PageContext {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        Ok(PageContext::from_parts(parts, Tr::new(crate::i18n::locale_of(parts))))
+        Ok(PageContext::from_parts(parts, crate::i18n::tr_for(parts)))
     }
 }
 
 impl Layout {
-    /// A bare layout (no organisation list): for error pages, which must not depend on the database.
+    /// A bare layout (no organisation list): for error and sign-in pages, which must not depend
+    /// on the database or on who is asking.
     pub fn bare(tr: Tr, title: &str, path: &str) -> Self {
         Self {
             tr,
@@ -87,20 +112,30 @@ impl Layout {
             org_nav: Vec::new(),
             flash: None,
             version: env!("CARGO_PKG_VERSION"),
+            user: None,
+            is_admin: false,
+            csrf: String::new(),
         }
     }
 
-    /// The full layout, with the organisation switcher and, inside an organisation, its sections.
+    /// A bare layout that still carries the flash message and CSRF token (sign-in steps).
+    pub fn minimal(tr: Tr, title: &str, ctx: PageContext, auth: &Auth) -> Self {
+        Self { flash: ctx.flash, csrf: auth.csrf_token.clone(), ..Self::bare(tr, title, &ctx.path) }
+    }
+
+    /// The full layout, with the organisation switcher and, inside an organisation, the sections
+    /// the reader's role may open.
     pub async fn build(
         ward: &Ward,
+        auth: &Auth,
         tr: Tr,
         ctx: PageContext,
         title: &str,
-        current: Option<(&Organisation, Section)>,
+        current: Option<(&Organisation, Option<Role>, Section)>,
     ) -> Result<Self, ward_app::AppError> {
-        let current_slug = current.map(|(o, _)| o.slug.as_str());
+        let current_slug = current.map(|(o, _, _)| o.slug.as_str());
         let orgs = ward
-            .organisations()
+            .organisations(&auth.ctx)
             .await?
             .into_iter()
             .map(|o| OrgLink {
@@ -110,10 +145,11 @@ impl Layout {
             })
             .collect();
         let (current_org, org_nav) = match current {
-            Some((org, active)) => (
+            Some((org, role, active)) => (
                 Some(OrgLink { slug: org.slug.to_string(), name: org.name.to_string(), current: true }),
                 Section::ALL
                     .iter()
+                    .filter(|s| role.is_none_or(|r| r.allows(s.permission())))
                     .map(|&s| NavItem {
                         href: s.href(org.slug.as_str()),
                         label: tr.t(s.label_key()),
@@ -123,6 +159,7 @@ impl Layout {
             ),
             None => (None, Vec::new()),
         };
+        let user = auth.ctx.user();
         Ok(Self {
             tr,
             title: title.to_owned(),
@@ -132,6 +169,9 @@ impl Layout {
             org_nav,
             flash: ctx.flash,
             version: env!("CARGO_PKG_VERSION"),
+            user: user.map(|u| (u.display_name.clone(), u.email.to_string())),
+            is_admin: auth.ctx.is_admin(),
+            csrf: auth.csrf_token.clone(),
         })
     }
 }

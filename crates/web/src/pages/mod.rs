@@ -1,11 +1,17 @@
 //! Server-rendered pages. Each handler builds a [`Layout`] (navigation, organisation switcher,
-//! language picker, flash message) and one page template.
+//! language picker, account menu, flash message) and one page template.
 
+pub mod account;
+pub mod admin;
+pub mod audit;
 mod error_page;
 mod home;
-mod language;
+pub mod language;
 mod layout;
+pub mod members;
 mod organisation;
+pub mod session;
+pub mod settings;
 
 pub use error_page::ErrorPage;
 pub use home::home;

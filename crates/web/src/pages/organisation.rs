@@ -4,6 +4,7 @@ use axum::extract::{Path, State};
 use time::format_description::well_known::Rfc3339;
 use time::macros::format_description;
 
+use crate::auth::Auth;
 use crate::error::{OrPage, PageError};
 use crate::i18n::Tr;
 use crate::pages::layout::{Layout, PageContext, Section};
@@ -34,14 +35,22 @@ pub struct OverviewPage {
 pub async fn overview(
     State(state): State<AppState>,
     Path(slug): Path<String>,
+    auth: Auth,
     tr: Tr,
     ctx: PageContext,
 ) -> Result<OverviewPage, PageError> {
-    let profile = state.ward.organisation(&slug).await.or_page(tr)?;
+    let profile = state.ward.organisation(&auth.ctx, &slug).await.or_page(tr)?;
     let org = &profile.organisation;
-    let layout = Layout::build(&state.ward, tr, ctx, org.name.as_str(), Some((org, Section::Overview)))
-        .await
-        .or_page(tr)?;
+    let layout = Layout::build(
+        &state.ward,
+        &auth,
+        tr,
+        ctx,
+        org.name.as_str(),
+        Some((org, profile.role, Section::Overview)),
+    )
+    .await
+    .or_page(tr)?;
     let day = format_description!("[year]-[month]-[day]");
     Ok(OverviewPage {
         name: org.name.to_string(),
