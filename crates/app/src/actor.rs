@@ -134,7 +134,9 @@ impl Ward {
                 let membership = self.store.membership(user.id, organisation.id).await?;
                 match membership {
                     Some(m) if m.is_active(now) => {
-                        if organisation.require_mfa && !user.totp_enabled {
+                        // Single sign-on accounts get their second factor from the identity
+                        // provider (its conditional-access policy), not from Ward.
+                        if organisation.require_mfa && !user.totp_enabled && !user.sso {
                             return Err(AppError::MfaRequired);
                         }
                         m.role

@@ -122,7 +122,7 @@ impl Ward {
         if self.store.login_failures("account", &account_key, since).await? >= MAX_FAILURES_PER_ACCOUNT
             || self.store.login_failures("address", &address_key, since).await? >= MAX_FAILURES_PER_ADDRESS
         {
-            self.record_failure(ctx, &account_key, &address_key, "throttled").await?;
+            self.record_failure(ctx, &account_key, &address_key, "throttled", false).await?;
             return Err(AppError::TooManyAttempts);
         }
         let credentials = match Email::parse(email) {
@@ -133,8 +133,14 @@ impl Ward {
         let Some(c) = usable else {
             let pw = password.to_owned();
             let _ = tokio::task::spawn_blocking(move || password::verify_dummy(&pw)).await;
-            self.record_failure(ctx, &account_key, &address_key, "unknown account, disabled, or no password")
-                .await?;
+            self.record_failure(
+                ctx,
+                &account_key,
+                &address_key,
+                "unknown account, disabled, or no password",
+                true,
+            )
+            .await?;
             return Err(invalid_credentials());
         };
         let phc = c.password_hash.clone().unwrap_or_default();
@@ -142,7 +148,7 @@ impl Ward {
         let ok =
             tokio::task::spawn_blocking(move || password::verify_password(&pw, &phc)).await.unwrap_or(false);
         if !ok {
-            self.record_failure(ctx, &account_key, &address_key, "wrong password").await?;
+            self.record_failure(ctx, &account_key, &address_key, "wrong password", true).await?;
             return Err(invalid_credentials());
         }
         let user = c.user;
@@ -174,24 +180,36 @@ impl Ward {
         Ok(SignedIn { token, mfa_pending: user.totp_enabled, user })
     }
 
+    /// Records a refused sign-in. `count` is false for attempts refused by the throttle, so that
+    /// waiting really ends the lock.
     async fn record_failure(
         &self,
         ctx: &Ctx,
         account: &str,
         address: &str,
         reason: &str,
+        count: bool,
     ) -> Result<(), AppError> {
         let now = Self::now();
         let mut tx = self.store.begin().await?;
-        tx.record_login_failure("account", account, now).await?;
-        tx.record_login_failure("address", address, now).await?;
+        if count {
+            tx.record_login_failure("account", account, now).await?;
+            tx.record_login_failure("address", address, now).await?;
+        }
+        // Only something shaped like an e-mail address goes into the log: a password typed into
+        // the wrong field must not be kept.
+        let shown = if Email::parse(account).is_ok() {
+            account.to_owned()
+        } else {
+            "(not an e-mail address)".to_owned()
+        };
         let entry = ctx.audit(
             None,
             "session.sign_in_failed",
             "account",
-            Some(account.to_owned()),
+            Some(shown.clone()),
             format!("sign-in refused: {reason}"),
-            json!({"account": account}),
+            json!({"account": shown}),
         );
         tx.append_audit(entry, now).await?;
         tx.commit().await?;
@@ -412,8 +430,23 @@ impl Ward {
         let c = self.store.credentials_by_id(user.id).await?.ok_or(AppError::Unauthenticated)?;
         let phc = c.password_hash.unwrap_or_default();
         let cur = current.to_owned();
+        let account_key = user.email.to_string();
+        if self.store.login_failures("account", &account_key, Self::now() - THROTTLE_WINDOW).await?
+            >= MAX_FAILURES_PER_ACCOUNT
+        {
+            return Err(AppError::TooManyAttempts);
+        }
         if !tokio::task::spawn_blocking(move || password::verify_password(&cur, &phc)).await.unwrap_or(false)
         {
+            let address_key = ctx.ip.clone().unwrap_or_else(|| "-".into());
+            self.record_failure(
+                ctx,
+                &account_key,
+                &address_key,
+                "wrong current password when changing it",
+                true,
+            )
+            .await?;
             return Err(AppError::InvalidCredentials);
         }
         check_new_password(new, Some(&user.email))?;
@@ -421,13 +454,15 @@ impl Ward {
         let now = Self::now();
         let mut tx = self.store.begin().await?;
         tx.set_password_hash(user.id, Some(&hash)).await?;
+        // Whoever knew the old password may hold a session: end them all, this one included.
+        let ended = tx.delete_sessions_of(user.id).await?;
         tx.append_audit(
             ctx.audit(
                 None,
                 "user.password_changed",
                 "user",
                 Some(user.id.to_string()),
-                "password changed".into(),
+                format!("password changed; {ended} session(s) ended"),
                 json!({}),
             ),
             now,
@@ -459,18 +494,45 @@ impl Ward {
         Ok(())
     }
 
+    /// Opens a session for someone the identity provider vouched for (it enforces their MFA).
+    pub(crate) async fn start_sso_session(
+        &self,
+        ctx: &Ctx,
+        user: User,
+        user_agent: Option<&str>,
+    ) -> Result<SignedIn, AppError> {
+        let now = Self::now();
+        let (token, session) = new_session(user.id, now, false, ctx, user_agent)?;
+        let mut tx = self.store.begin().await?;
+        tx.insert_session(&session).await?;
+        let actor = Ctx { actor: Actor::User(user.clone()), ..ctx.clone() };
+        tx.append_audit(
+            actor.audit(
+                None,
+                "session.sign_in",
+                "user",
+                Some(user.id.to_string()),
+                "signed in through single sign-on".into(),
+                json!({"sso": true}),
+            ),
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(SignedIn { token, mfa_pending: false, user })
+    }
+
     /// The HMAC key for CSRF tokens (derived from the master key: the same in every process).
     pub fn csrf_key(&self) -> [u8; 32] {
         self.master.mac_key("csrf")
     }
 }
 
+/// Accepts a recovery code typed with or without dashes, in any case: `abcde-fghjk-…`.
 fn normalise_recovery(code: &str) -> String {
-    let compact: String = code.trim().to_lowercase().chars().filter(|c| c.is_ascii_alphanumeric()).collect();
-    match compact.len() {
-        10 => format!("{}-{}", &compact[..5], &compact[5..]),
-        _ => compact,
-    }
+    let compact: Vec<char> =
+        code.trim().to_lowercase().chars().filter(|c| c.is_ascii_alphanumeric()).collect();
+    compact.chunks(5).map(|c| c.iter().collect::<String>()).collect::<Vec<_>>().join("-")
 }
 
 fn new_session(

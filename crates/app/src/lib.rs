@@ -15,6 +15,7 @@ mod error;
 mod member;
 mod organisation;
 mod readiness;
+mod sso;
 
 pub use actor::{Actor, Ctx, OrgAccess};
 pub use api_token::MAX_TOKEN_DAYS;
@@ -25,6 +26,7 @@ pub use error::AppError;
 pub use member::{CreatedAccount, Member, NewAccount};
 pub use organisation::{OrganisationInput, OrganisationProfile};
 pub use readiness::Readiness;
+pub use sso::SsoConfig;
 pub use ward_store::{ApiTokenRecord, DatabaseTarget, MasterKey, SchemaStatus};
 
 use time::OffsetDateTime;
@@ -35,6 +37,7 @@ use ward_store::Store;
 pub struct Ward {
     store: Store,
     master: MasterKey,
+    sso: Option<std::sync::Arc<SsoConfig>>,
 }
 
 /// Where Ward's keys and the copy of audit checkpoints live.
@@ -49,7 +52,7 @@ impl Ward {
     /// Connects to the database without touching its schema.
     pub async fn connect(target: &DatabaseTarget, keys: KeySource) -> Result<Self, AppError> {
         let store = Store::connect(target, keys.master.clone(), keys.checkpoint_file).await?;
-        Ok(Self { store, master: keys.master })
+        Ok(Self { store, master: keys.master, sso: None })
     }
 
     /// Connects, brings the schema up to date and unlocks the data keys: what `ward serve` and

@@ -142,3 +142,49 @@ mod tests {
         assert!(Role::parse("admin").is_err());
     }
 }
+
+/// One rule of single sign-on: members of an identity-provider group get a role in an organisation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupRole {
+    pub group: String,
+    pub org: crate::OrgSlug,
+    pub role: Role,
+}
+
+/// The role in each mapped organisation that a person's groups give: the strongest when several
+/// groups map to the same organisation. Organisations no rule mentions are left out.
+pub fn roles_from_groups(
+    groups: &[String],
+    rules: &[GroupRole],
+) -> std::collections::BTreeMap<crate::OrgSlug, Option<Role>> {
+    let mut out: std::collections::BTreeMap<crate::OrgSlug, Option<Role>> = std::collections::BTreeMap::new();
+    for rule in rules {
+        let entry = out.entry(rule.org.clone()).or_insert(None);
+        if groups.iter().any(|g| g == &rule.group) {
+            // `Role` orders from strongest (Owner) to weakest (Viewer).
+            *entry = Some(entry.map_or(rule.role, |r| r.min(rule.role)));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod sso_tests {
+    use super::*;
+    use crate::OrgSlug;
+
+    #[test]
+    fn groups_give_the_strongest_mapped_role_and_clear_the_rest() {
+        let az = OrgSlug::parse("az").unwrap();
+        let lab = OrgSlug::parse("lab").unwrap();
+        let rules = vec![
+            GroupRole { group: "ward-viewers".into(), org: az.clone(), role: Role::Viewer },
+            GroupRole { group: "ward-ciso".into(), org: az.clone(), role: Role::Owner },
+            GroupRole { group: "lab-it".into(), org: lab.clone(), role: Role::SecurityOfficer },
+        ];
+        let roles = roles_from_groups(&["ward-viewers".into(), "ward-ciso".into()], &rules);
+        assert_eq!(roles.get(&az), Some(&Some(Role::Owner)));
+        assert_eq!(roles.get(&lab), Some(&None), "mapped but not a member: the membership goes");
+        assert_eq!(roles_from_groups(&[], &rules).values().filter(|r| r.is_some()).count(), 0);
+    }
+}

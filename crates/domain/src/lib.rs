@@ -10,7 +10,7 @@ pub mod locale;
 pub mod organisation;
 pub mod validation;
 
-pub use access::{Membership, Permission, Role};
+pub use access::{GroupRole, Membership, Permission, Role, roles_from_groups};
 pub use account::{Email, User, check_new_password, parse_display_name};
 pub use audit::{ActorKind, AuditEntry, ChainBreak, ChainReport, Checkpoint, NewAuditEntry, verify_chain};
 pub use locale::Locale;

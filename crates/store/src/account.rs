@@ -618,3 +618,50 @@ enum UserChange<'a> {
     Bool(bool),
     Int(Option<i64>),
 }
+
+/// An OpenID Connect sign-in in progress.
+#[derive(Debug, Clone)]
+pub struct OidcFlow {
+    pub nonce: String,
+    pub pkce_verifier: String,
+    pub next_path: String,
+}
+
+impl Tx {
+    pub async fn insert_oidc_flow(
+        &mut self,
+        state_hash: &[u8],
+        flow: &OidcFlow,
+        expires_at: OffsetDateTime,
+    ) -> Result<(), StoreError> {
+        const SQL: &str = "INSERT INTO oidc_flows (state_hash, nonce, pkce_verifier, next_path, expires_at) VALUES ($1, $2, $3, $4, $5)";
+        on_tx!(&mut self.inner, c => sqlx::query(SQL)
+            .bind(state_hash).bind(&flow.nonce).bind(&flow.pkce_verifier).bind(&flow.next_path).bind(expires_at)
+            .execute(c).await.map(|_| ()))?;
+        Ok(())
+    }
+
+    /// Takes a flow out (it works once); `None` when unknown or expired. Expired flows are removed.
+    pub async fn take_oidc_flow(
+        &mut self,
+        state_hash: &[u8],
+        now: OffsetDateTime,
+    ) -> Result<Option<OidcFlow>, StoreError> {
+        const SQL: &str = "DELETE FROM oidc_flows WHERE state_hash = $1 RETURNING nonce, pkce_verifier, next_path, expires_at";
+        let row: Option<(String, String, String, OffsetDateTime)> =
+            on_tx!(&mut self.inner, c => sqlx::query_as(SQL).bind(state_hash).fetch_optional(c).await)?;
+        on_tx!(&mut self.inner, c => sqlx::query("DELETE FROM oidc_flows WHERE expires_at <= $1").bind(now).execute(c).await.map(|_| ()))?;
+        Ok(row.filter(|r| r.3 > now).map(|(nonce, pkce_verifier, next_path, _)| OidcFlow {
+            nonce,
+            pkce_verifier,
+            next_path,
+        }))
+    }
+
+    pub async fn find_user_by_email(&mut self, email: &Email) -> Result<Option<User>, StoreError> {
+        const SQL: &str = concat!("SELECT ", user_columns!(), " FROM users u WHERE u.email = $1");
+        let row: Option<UserRow> =
+            on_tx!(&mut self.inner, c => sqlx::query_as(SQL).bind(email.as_str()).fetch_optional(c).await)?;
+        Ok(row.map(UserRow::into_credentials).transpose()?.map(|c| c.user))
+    }
+}

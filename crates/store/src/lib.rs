@@ -15,7 +15,7 @@ mod keys;
 mod organisation;
 mod schema;
 
-pub use account::{ApiTokenRecord, Credentials, NewSession, NewUser, SessionRecord};
+pub use account::{ApiTokenRecord, Credentials, NewSession, NewUser, OidcFlow, SessionRecord};
 pub use audit::{AuditQuery, CHECKPOINT_EVERY};
 pub use db::{DatabaseTarget, Store, Tx, redact_url};
 pub use error::StoreError;

@@ -242,9 +242,16 @@ pub struct TestApp {
 
 impl TestApp {
     pub async fn spawn(db: TestDb) -> TestApp {
+        Self::spawn_with(db, |ward, _| ward).await
+    }
+
+    /// Like [`TestApp::spawn`], letting the test configure the application once its address is
+    /// known (single sign-on needs it for the redirect URL).
+    pub async fn spawn_with(db: TestDb, configure: impl FnOnce(Ward, SocketAddr) -> Ward) -> TestApp {
         let ward = Ward::open(&db.target, db.keys()).await.expect("open test database");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind port 0");
         let addr = listener.local_addr().expect("local addr");
+        let ward = configure(ward, addr);
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         let app = router(AppState::new(ward.clone(), WebOptions::default()))
             .into_make_service_with_connect_info::<SocketAddr>();
@@ -304,6 +311,98 @@ mod tests {
         );
         assert_eq!(with_database("postgres://h", "x"), "postgres://h/x");
     }
+}
+
+/// A real OpenID Connect provider (panva/oidc-provider on Node.js) signing in one account.
+pub struct OidcProvider {
+    child: std::process::Child,
+    pub issuer: String,
+    port: u16,
+}
+
+impl OidcProvider {
+    /// Starts the provider from `provider_dir` (holding provider.mjs and its node_modules); `None`
+    /// (with a note) when Node.js or the package is missing and the test is not required.
+    pub fn start(
+        provider_dir: &std::path::Path,
+        redirect_uri: &str,
+        account: &serde_json::Value,
+    ) -> Option<OidcProvider> {
+        Self::start_on(provider_dir, free_port(), redirect_uri, account)
+    }
+
+    fn start_on(
+        dir: &std::path::Path,
+        port: u16,
+        redirect_uri: &str,
+        account: &serde_json::Value,
+    ) -> Option<OidcProvider> {
+        use std::io::BufRead;
+        let installed = dir.join("node_modules/oidc-provider").exists();
+        let node =
+            std::process::Command::new("node").arg("--version").output().is_ok_and(|o| o.status.success());
+        if !installed || !node {
+            assert!(
+                !required("WARD_TEST_REQUIRE_OIDC"),
+                "the test OpenID provider is not installed (node, and `npm ci` in {}); it is required here (CI)",
+                dir.display()
+            );
+            eprintln!(
+                "note: node or oidc-provider missing (run `npm ci` in {}); skipping the SSO test",
+                dir.display()
+            );
+            return None;
+        }
+        let mut child = std::process::Command::new("node")
+            .arg("provider.mjs")
+            .current_dir(dir)
+            .env("PORT", port.to_string())
+            .env("CLIENT_ID", "ward")
+            .env("CLIENT_SECRET", "ward-test-client-secret")
+            .env("REDIRECT_URI", redirect_uri)
+            .env("ACCOUNT", account.to_string())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::inherit())
+            .spawn()
+            .expect("start node");
+        let mut line = String::new();
+        let mut out = std::io::BufReader::new(child.stdout.take().expect("stdout"));
+        out.read_line(&mut line).expect("provider output");
+        assert!(line.starts_with("ready"), "the OpenID provider did not start: {line}");
+        // Keep draining its output so it never blocks on a full pipe.
+        std::thread::spawn(move || for _ in out.lines() {});
+        Some(OidcProvider { child, issuer: format!("http://127.0.0.1:{port}"), port })
+    }
+
+    /// Restarts the provider at the same address with another account or groups.
+    pub fn restart(
+        mut self,
+        dir: &std::path::Path,
+        redirect_uri: &str,
+        account: &serde_json::Value,
+    ) -> OidcProvider {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let port = self.port;
+        for _ in 0..50 {
+            if std::net::TcpListener::bind(("127.0.0.1", port)).is_ok() {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        Self::start_on(dir, port, redirect_uri, account).expect("provider restarts")
+    }
+}
+
+impl Drop for OidcProvider {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").expect("free port").local_addr().expect("addr").port()
 }
 
 /// The value of the `ward_session` cookie a response sets, if any.

@@ -69,6 +69,33 @@ struct FileConfig {
     log_format: Option<LogFormat>,
     master_key_file: Option<PathBuf>,
     public_url: Option<String>,
+    oidc: Option<OidcFile>,
+}
+
+/// `[oidc]` in the config file: single sign-on with an OpenID Connect provider.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OidcFile {
+    issuer: Option<String>,
+    client_id: Option<String>,
+    client_secret: Option<String>,
+    redirect_url: Option<String>,
+    label: Option<String>,
+    groups_claim: Option<String>,
+    admin_group: Option<String>,
+    create_accounts: Option<bool>,
+    #[serde(default)]
+    scopes: Vec<String>,
+    #[serde(default)]
+    rules: Vec<RuleFile>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RuleFile {
+    group: String,
+    org: String,
+    role: String,
 }
 
 /// What the command line said, before merging.
@@ -95,6 +122,8 @@ pub struct Config {
     /// The address people use to reach Ward (e.g. `https://ward.az-voorbeeld.be`); `https`
     /// turns on secure cookies and HSTS.
     pub public_url: Option<Setting<String>>,
+    /// Single sign-on, when an issuer is configured. Holds the client secret: never print it.
+    pub oidc: Option<(ward_app::SsoConfig, Source)>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -191,10 +220,19 @@ impl Config {
             }
         }
 
+        let oidc = oidc_config(
+            file.oidc,
+            &env_value,
+            &config_path,
+            public_url.as_ref().map(|u| u.value.as_str()),
+            &bind_text,
+        )?;
+
         Ok(Config {
             config_file: file_used,
             master_key_file,
             public_url,
+            oidc,
             data_dir,
             database_url,
             bind: Setting { value: bind, source: bind_source },
@@ -230,6 +268,65 @@ impl Config {
     pub fn database_display(&self) -> String {
         self.database().map(|t| t.redacted()).unwrap_or_else(|e| e.to_string())
     }
+}
+
+/// Single sign-on settings: the file's `[oidc]` table, with `WARD_OIDC_ISSUER`,
+/// `WARD_OIDC_CLIENT_ID` and `WARD_OIDC_CLIENT_SECRET` taking precedence.
+fn oidc_config(
+    file: Option<OidcFile>,
+    env_value: &dyn Fn(&'static str) -> Option<(String, Source)>,
+    config_path: &Path,
+    public_url: Option<&str>,
+    bind: &str,
+) -> Result<Option<(ward_app::SsoConfig, Source)>, ConfigError> {
+    let file = file.unwrap_or_default();
+    let from_file = Source::File(config_path.to_owned());
+    let issuer = match (env_value("WARD_OIDC_ISSUER"), file.issuer) {
+        (Some((v, s)), _) => (v, s),
+        (None, Some(v)) => (v, from_file.clone()),
+        (None, None) => return Ok(None),
+    };
+    let missing = |what: &str| ConfigError::Value {
+        source_name: issuer.1.to_string(),
+        reason: format!("single sign-on needs {what} as well as the issuer"),
+    };
+    let client_id = env_value("WARD_OIDC_CLIENT_ID")
+        .map(|v| v.0)
+        .or(file.client_id)
+        .ok_or_else(|| missing("a client id (WARD_OIDC_CLIENT_ID)"))?;
+    let client_secret = env_value("WARD_OIDC_CLIENT_SECRET")
+        .map(|v| v.0)
+        .or(file.client_secret)
+        .ok_or_else(|| missing("a client secret (WARD_OIDC_CLIENT_SECRET)"))?;
+    let base =
+        public_url.map(|u| u.trim_end_matches('/').to_owned()).unwrap_or_else(|| format!("http://{bind}"));
+    let mut rules = Vec::new();
+    for (i, rule) in file.rules.into_iter().enumerate() {
+        let bad = |e: ward_domain::ValidationError| ConfigError::Value {
+            source_name: from_file.to_string(),
+            reason: format!("oidc.rules[{i}]: {e}"),
+        };
+        rules.push(ward_domain::GroupRole {
+            group: rule.group,
+            org: ward_domain::OrgSlug::parse(&rule.org).map_err(bad)?,
+            role: ward_domain::Role::parse(&rule.role).map_err(bad)?,
+        });
+    }
+    Ok(Some((
+        ward_app::SsoConfig {
+            issuer: issuer.0,
+            client_id,
+            client_secret,
+            redirect_url: file.redirect_url.unwrap_or_else(|| format!("{base}/login/oidc/callback")),
+            label: file.label.unwrap_or_else(|| "Sign in with your organisation's account".to_owned()),
+            groups_claim: file.groups_claim.unwrap_or_else(|| "groups".to_owned()),
+            admin_group: file.admin_group,
+            rules,
+            create_accounts: file.create_accounts.unwrap_or(true),
+            extra_scopes: file.scopes,
+        },
+        issuer.1,
+    )))
 }
 
 fn read_file(path: &Path, explicit: bool) -> Result<Option<FileConfig>, ConfigError> {

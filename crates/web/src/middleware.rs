@@ -79,6 +79,19 @@ pub async fn security_headers(request: Request, next: Next) -> Response {
     for (name, value) in set {
         headers.entry(name).or_insert(HeaderValue::from_static(value));
     }
+    // Pages and API answers hold a hospital's weaknesses (and, once, new secrets): never cached.
+    // Static assets set their own caching.
+    headers.entry(header::CACHE_CONTROL).or_insert(HeaderValue::from_static("no-store"));
+    response
+}
+
+/// Tells browsers to use HTTPS only, when Ward is served over HTTPS (`WARD_PUBLIC_URL=https://…`).
+pub async fn strict_transport_security(request: Request, next: Next) -> Response {
+    let mut response = next.run(request).await;
+    response
+        .headers_mut()
+        .entry(header::STRICT_TRANSPORT_SECURITY)
+        .or_insert(HeaderValue::from_static("max-age=31536000; includeSubDomains"));
     response
 }
 

@@ -71,6 +71,8 @@ fn build(state: AppState) -> (Router, Vec<RouteInfo>) {
         .add(M::POST, "/login", Public, post(session::login))
         .add(M::GET, "/login/mfa", Public, get(session::mfa_form))
         .add(M::POST, "/login/mfa", Public, post(session::mfa))
+        .add(M::GET, "/login/oidc", Public, get(session::sso_start))
+        .add(M::GET, "/login/oidc/callback", Public, get(session::sso_callback))
         .add(M::POST, "/logout", Public, post(session::logout))
         .add(M::GET, "/setup", Public, get(session::setup_form))
         .add(M::POST, "/setup", Public, post(session::setup))
@@ -122,6 +124,7 @@ fn build(state: AppState) -> (Router, Vec<RouteInfo>) {
         router = router.merge(group_router.route_layer(from_fn_with_state((state.clone(), access), enforce)));
     }
 
+    let https = state.options.https;
     let app = router
         .fallback(fallback)
         .layer(from_fn_with_state(state.clone(), authenticate))
@@ -133,9 +136,9 @@ fn build(state: AppState) -> (Router, Vec<RouteInfo>) {
             tracing::error!("a handler panicked");
             Problem::new(StatusCode::INTERNAL_SERVER_ERROR, None).into_response()
         }))
-        .layer(from_fn(middleware::security_headers))
-        .layer(from_fn(middleware::request_context));
-    (app, table)
+        .layer(from_fn(middleware::security_headers));
+    let app = if https { app.layer(from_fn(middleware::strict_transport_security)) } else { app };
+    (app.layer(from_fn(middleware::request_context)), table)
 }
 
 /// Unknown addresses: a problem document under `/api`, a friendly page elsewhere.

@@ -20,7 +20,7 @@ pub fn run(config: &Config, json: bool) -> anyhow::Result<()> {
         Some(url) => url.source.clone(),
         None => config.data_dir.source.clone(),
     };
-    let settings = vec![
+    let mut settings = vec![
         Entry {
             key: "data_dir",
             value: config.data_dir.value.display().to_string(),
@@ -35,14 +35,41 @@ pub fn run(config: &Config, json: bool) -> anyhow::Result<()> {
             source: config.log_format.source.clone(),
         },
     ];
+    if let Some(url) = &config.public_url {
+        settings.push(Entry { key: "public_url", value: url.value.clone(), source: url.source.clone() });
+    }
+    let (key_path, _) = config.master_key_path();
+    let key_source =
+        config.master_key_file.as_ref().map_or(config.data_dir.source.clone(), |s| s.source.clone());
+    settings.push(Entry {
+        key: "master_key_file",
+        value: key_path.display().to_string(),
+        source: key_source,
+    });
+    if let Some((sso, source)) = &config.oidc {
+        settings.push(Entry { key: "oidc_issuer", value: sso.issuer.clone(), source: source.clone() });
+        settings.push(Entry { key: "oidc_client_id", value: sso.client_id.clone(), source: source.clone() });
+        // A secret: shown only as set.
+        settings.push(Entry { key: "oidc_client_secret", value: "****".into(), source: source.clone() });
+        settings.push(Entry {
+            key: "oidc_redirect_url",
+            value: sso.redirect_url.clone(),
+            source: source.clone(),
+        });
+        settings.push(Entry {
+            key: "oidc_rules",
+            value: sso.rules.len().to_string(),
+            source: source.clone(),
+        });
+    }
     let report =
         Report { config_file: config.config_file.as_ref().map(|p| p.display().to_string()), settings };
     if json {
         return super::print_json(&report);
     }
-    println!("{:<12} {}", "config file", report.config_file.as_deref().unwrap_or("none"));
+    println!("{:<18} {}", "config file", report.config_file.as_deref().unwrap_or("none"));
     for entry in &report.settings {
-        println!("{:<12} {:<40} ({})", entry.key, entry.value, entry.source);
+        println!("{:<18} {:<40} ({})", entry.key, entry.value, entry.source);
     }
     Ok(())
 }

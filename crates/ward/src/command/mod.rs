@@ -55,7 +55,10 @@ async fn open(config: &Config) -> anyhow::Result<Ward> {
     let (keys, new_key_file) = crate::keys::load(config)?;
     // Reach and migrate the database before writing a new key file, so a wrong URL or an
     // unwritable folder changes nothing; write it before the first data key is wrapped with it.
-    let ward = Ward::connect(&target, keys).await?;
+    let mut ward = Ward::connect(&target, keys).await?;
+    if let Some((sso, _)) = &config.oidc {
+        ward = ward.with_sso(sso.clone());
+    }
     ward.migrate().await?;
     if let Some(file) = new_key_file {
         file.write()?;

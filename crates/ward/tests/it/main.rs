@@ -8,6 +8,7 @@ mod openapi;
 mod pages;
 mod probes;
 mod security;
+mod sso;
 
 /// A client that does not follow redirects, so tests can see them.
 pub fn client() -> reqwest::Client {

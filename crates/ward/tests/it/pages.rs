@@ -159,6 +159,10 @@ on_both_databases! {
             assert_eq!(headers["x-content-type-options"], "nosniff");
             assert_eq!(headers["x-frame-options"], "DENY");
             assert_eq!(headers["referrer-policy"], "same-origin");
+            if !path.starts_with("/assets/") {
+                assert_eq!(headers["cache-control"], "no-store", "{path}");
+            }
+            assert!(headers.get("strict-transport-security").is_none(), "no HSTS over plain HTTP");
         }
         app.stop().await;
     }

@@ -172,6 +172,54 @@ on_both_databases! {
         app.stop().await;
     }
 
+    async fn sessions_expire_when_idle_and_at_their_absolute_end(db) {
+        let app = TestApp::spawn(db).await;
+        let (password, _) = team(&app).await;
+        let idle = app.sign_in(VIEWER, &password).await;
+        let old = app.sign_in(AUDITOR, &password).await;
+        let fresh = app.sign_in(OFFICER, &password).await;
+        let minutes_ago = |m: i64| (time::OffsetDateTime::now_utc() - time::Duration::minutes(m)).format(&time::format_description::well_known::Rfc3339).unwrap();
+        let viewer_id = app.ward.users(&Ctx::cli()).await.unwrap().into_iter().find(|u| u.email.as_str() == VIEWER).unwrap().id;
+        let auditor_id = app.ward.users(&Ctx::cli()).await.unwrap().into_iter().find(|u| u.email.as_str() == AUDITOR).unwrap().id;
+        let (idle_sql, old_sql) = match app.db.backend() {
+            "postgres" => (
+                format!("UPDATE sessions SET last_seen_at = '{}' WHERE user_id = '{viewer_id}'", minutes_ago(31)),
+                format!("UPDATE sessions SET expires_at = '{}' WHERE user_id = '{auditor_id}'", minutes_ago(1)),
+            ),
+            _ => (
+                format!("UPDATE sessions SET last_seen_at = '{}' WHERE user_id = X'{}'", minutes_ago(31), viewer_id.simple()),
+                format!("UPDATE sessions SET expires_at = '{}' WHERE user_id = X'{}'", minutes_ago(1), auditor_id.simple()),
+            ),
+        };
+        app.db.execute_raw(&idle_sql).await;
+        app.db.execute_raw(&old_sql).await;
+        assert_eq!(idle.get("/orgs/az-voorbeeldstad").await.status(), 303, "31 minutes idle: signed out");
+        assert_eq!(old.get("/orgs/az-voorbeeldstad").await.status(), 303, "past the absolute end: signed out");
+        assert_eq!(fresh.get("/orgs/az-voorbeeldstad").await.status(), 200);
+        app.stop().await;
+    }
+
+    async fn changing_the_password_ends_every_session(db) {
+        let app = TestApp::spawn(db).await;
+        let (password, _) = team(&app).await;
+        let here = app.sign_in(OFFICER, &password).await;
+        let elsewhere = app.sign_in(OFFICER, &password).await;
+        let res = here.post_form("/account/password", &[("current", "wrong password here"), ("new", "a brand new passphrase")]).await;
+        assert_eq!(res.status(), 422);
+        let res = here.post_form("/account/password", &[("current", &password), ("new", "short")]).await;
+        assert_eq!(res.status(), 422, "the new password follows the rules");
+        let res = here.post_form("/account/password", &[("current", &password), ("new", "a brand new passphrase")]).await;
+        assert_eq!(res.status(), 303);
+        assert_eq!(elsewhere.get("/orgs/az-voorbeeldstad").await.status(), 303, "other sessions ended");
+        assert_eq!(here.get("/orgs/az-voorbeeldstad").await.status(), 303, "this one too");
+        let anon = Client::new(&app);
+        assert_eq!(anon.post_form_anonymous("/login", &[("email", OFFICER), ("password", &password)]).await.status(), 401);
+        assert_eq!(anon.post_form_anonymous("/login", &[("email", OFFICER), ("password", "a brand new passphrase")]).await.status(), 303);
+        let log = app.ward.installation_audit_log(&Ctx::cli(), &ward_app::AuditFilter::default()).await.unwrap();
+        assert!(log.iter().any(|e| e.entry.summary.contains("wrong current password")), "the failed attempt is audited");
+        app.stop().await;
+    }
+
     async fn state_changes_need_the_sessions_csrf_token(db) {
         let app = TestApp::spawn(db).await;
         let (password, _) = team(&app).await;

@@ -154,7 +154,11 @@ pub async fn change_password(
     Form(form): Form<PasswordForm>,
 ) -> Response {
     match state.ward.change_password(&auth.ctx, &form.current, &form.new).await {
-        Ok(()) => redirect_with_flash("/account", "password_changed", &[]),
+        Ok(()) => redirect_with_flash(
+            "/login?next=/account",
+            "password_changed",
+            &[format!("{SESSION_COOKIE}=; Max-Age=0; {}", state.cookie_attributes())],
+        ),
         Err(e @ (AppError::Validation(_) | AppError::InvalidCredentials)) => {
             let message = match &e {
                 AppError::InvalidCredentials => tr.t("login.failed").to_owned(),

@@ -25,6 +25,8 @@ pub struct LoginPage {
     error: String,
     email: String,
     next: String,
+    /// The single sign-on button's text, when configured.
+    sso: Option<String>,
 }
 
 #[derive(Template, WebTemplate)]
@@ -67,7 +69,13 @@ fn with_cookie(mut response: Response, cookie: &str) -> Response {
 }
 
 /// `GET /login`
-pub async fn login_form(auth: Auth, tr: Tr, ctx: PageContext, Query(q): Query<NextQuery>) -> Response {
+pub async fn login_form(
+    State(state): State<AppState>,
+    auth: Auth,
+    tr: Tr,
+    ctx: PageContext,
+    Query(q): Query<NextQuery>,
+) -> Response {
     if auth.signed_in() {
         return Redirect::to(safe_next(&q.next)).into_response();
     }
@@ -76,8 +84,62 @@ pub async fn login_form(auth: Auth, tr: Tr, ctx: PageContext, Query(q): Query<Ne
         error: String::new(),
         email: String::new(),
         next: q.next,
+        sso: state.ward.sso_label().map(str::to_owned),
     }
     .into_response()
+}
+
+/// `GET /login/oidc?next=…`: sends the browser to the identity provider.
+pub async fn sso_start(State(state): State<AppState>, tr: Tr, Query(q): Query<NextQuery>) -> Response {
+    match state.ward.sso_start(safe_next(&q.next)).await {
+        Ok(url) => Redirect::to(&url).into_response(),
+        Err(error) => PageError { tr, error }.into_response(),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct CallbackQuery {
+    code: Option<String>,
+    state: Option<String>,
+    error: Option<String>,
+}
+
+/// `GET /login/oidc/callback`: the identity provider's answer.
+pub async fn sso_callback(
+    State(state): State<AppState>,
+    auth: Auth,
+    tr: Tr,
+    ctx: PageContext,
+    parts: Parts,
+    Query(q): Query<CallbackQuery>,
+) -> Response {
+    let refused = |ctx: PageContext| {
+        let page = LoginPage {
+            layout: Layout::minimal(tr, tr.t("login.title"), ctx, &auth),
+            error: tr.t("login.sso_failed").to_owned(),
+            email: String::new(),
+            next: String::new(),
+            sso: state.ward.sso_label().map(str::to_owned),
+        };
+        (StatusCode::UNAUTHORIZED, page).into_response()
+    };
+    let (Some(code), Some(flow_state)) = (q.code.as_deref(), q.state.as_deref()) else {
+        let reason = q.error.as_deref().unwrap_or("no code");
+        tracing::warn!(
+            security_event = "sso_refused",
+            reason,
+            "the identity provider did not sign the person in"
+        );
+        return refused(ctx);
+    };
+    match state.ward.sso_finish(&auth.ctx, code, flow_state, user_agent(&parts).as_deref()).await {
+        Ok((signed_in, next)) => with_cookie(
+            Redirect::to(safe_next(&next)).into_response(),
+            &session_cookie(&state, &signed_in.token),
+        ),
+        Err(AppError::InvalidCredentials) => refused(ctx),
+        Err(error) => PageError { tr, error }.into_response(),
+    }
 }
 
 #[derive(Deserialize)]
@@ -117,6 +179,7 @@ pub async fn login(
                 error: tr.t(key).to_owned(),
                 email: form.email,
                 next: form.next,
+                sso: state.ward.sso_label().map(str::to_owned),
             };
             (status, page).into_response()
         }

@@ -1,0 +1,9 @@
+-- Single sign-on: an OpenID Connect sign-in in progress (state, nonce, PKCE verifier), kept in the
+-- database so the provider's answer may reach any `ward serve` process. Used once, then deleted.
+CREATE TABLE oidc_flows (
+    state_hash    BYTEA PRIMARY KEY,
+    nonce         TEXT NOT NULL,
+    pkce_verifier TEXT NOT NULL,
+    next_path     TEXT NOT NULL,
+    expires_at    TIMESTAMPTZ NOT NULL
+);
