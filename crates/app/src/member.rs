@@ -126,6 +126,36 @@ impl Ward {
         Ok(password)
     }
 
+    /// Turns off a user's two-step verification (a lost phone and no recovery codes left): clears
+    /// the TOTP secret and recovery codes and ends the account's sessions. The person sets it up
+    /// again at their next sign-in if an organisation requires it.
+    pub async fn reset_mfa(&self, ctx: &Ctx, email: &str) -> Result<User, AppError> {
+        self.require_admin(ctx)?;
+        let user = self.account(email).await?;
+        let now = Self::now();
+        let mut tx = self.store.begin().await?;
+        tx.set_totp(user.id, None, None).await?;
+        tx.replace_recovery_codes(user.id, &[]).await?;
+        let ended = tx.delete_sessions_of(user.id).await?;
+        tx.append_audit(
+            ctx.audit(
+                None,
+                "user.mfa_reset",
+                "user",
+                Some(user.id.to_string()),
+                format!(
+                    "two-step verification of {} turned off by an administrator; {ended} session(s) ended",
+                    user.email
+                ),
+                json!({"before": {"totp": user.totp_enabled}, "after": {"totp": false}}),
+            ),
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(User { totp_enabled: false, ..user })
+    }
+
     /// Disables (or re-enables) an account; disabling ends its sessions at once.
     pub async fn set_account_disabled(
         &self,

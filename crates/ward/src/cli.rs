@@ -74,6 +74,8 @@ pub enum UserCommand {
     List(JsonArg),
     /// Set a new one-time password and end the account's sessions
     ResetPassword(EmailArgs),
+    /// Turn off an account's two-step verification (lost phone) and end its sessions
+    ResetMfa(EmailArgs),
     /// Disable an account and end its sessions
     Disable(EmailArgs),
     /// Enable a disabled account
@@ -247,6 +249,18 @@ pub enum OrgCommand {
     List(JsonArg),
     /// Show one organisation and its sites
     Show(OrgShowArgs),
+    /// Set the organisation's security policy
+    Policy(OrgPolicyArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct OrgPolicyArgs {
+    /// The organisation's slug
+    #[arg(long, value_name = "SLUG")]
+    pub org: String,
+    /// Require two-step verification of every member: on or off
+    #[arg(long, value_name = "on|off")]
+    pub require_mfa: String,
 }
 
 #[derive(Debug, Args)]

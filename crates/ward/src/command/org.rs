@@ -1,7 +1,7 @@
 use ward_app::{Ctx, OrganisationInput};
 use ward_web::api::model::{OrganisationDetail, OrganisationView};
 
-use crate::cli::OrgCreateArgs;
+use crate::cli::{OrgCreateArgs, OrgPolicyArgs};
 use crate::config::Config;
 
 pub async fn create(config: &Config, args: &OrgCreateArgs) -> anyhow::Result<()> {
@@ -66,5 +66,19 @@ pub async fn show(config: &Config, slug: &str, json: bool) -> anyhow::Result<()>
     for site in &detail.sites {
         println!("    - {} ({}, {})", site.name, site.kind, site.city);
     }
+    Ok(())
+}
+
+pub async fn policy(config: &Config, args: &OrgPolicyArgs) -> anyhow::Result<()> {
+    let required = match args.require_mfa.as_str() {
+        "on" | "true" | "yes" => true,
+        "off" | "false" | "no" => false,
+        other => anyhow::bail!("--require-mfa {other:?} must be on or off"),
+    };
+    let ward = super::open(config).await?;
+    let result = ward.set_require_mfa(&Ctx::cli(), &args.org, required).await;
+    ward.close().await;
+    result?;
+    println!("{}: two-step verification {}.", args.org, if required { "required" } else { "not required" });
     Ok(())
 }

@@ -143,3 +143,15 @@ pub async fn set_disabled(config: &Config, args: &EmailArgs, disabled: bool) -> 
     );
     Ok(())
 }
+
+pub async fn reset_mfa(config: &Config, args: &EmailArgs) -> anyhow::Result<()> {
+    let ward = super::open(config).await?;
+    let result = ward.reset_mfa(&Ctx::cli(), &args.email).await;
+    ward.close().await;
+    let user = result?;
+    if args.output.json {
+        return super::print_json(&UserView::from(&user));
+    }
+    println!("Two-step verification of {} is off; their sessions have ended.", user.email);
+    Ok(())
+}

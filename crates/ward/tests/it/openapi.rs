@@ -25,12 +25,14 @@ async fn openapi_document_is_served_and_describes_every_api_route() {
     // Every documented GET answers for a member (not 404/405): the document is the router.
     let password = app.demo().await;
     let owner = app.sign_in("an.peeters@az-voorbeeldstad.example", &password).await;
+    let admin = app.sign_in("admin@az-voorbeeldstad.example", &password).await;
     for (path, ops) in paths {
         if ops.get("get").is_none() {
             continue;
         }
         let concrete = path.replace("{slug}", "az-voorbeeldstad");
-        let status = owner.get(&concrete).await.status();
+        let who = if path.starts_with("/api/v1/accounts") { &admin } else { &owner };
+        let status = who.get(&concrete).await.status();
         assert!(status.is_success(), "{path} answered {status}");
     }
     app.stop().await;

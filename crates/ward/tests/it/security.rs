@@ -284,6 +284,10 @@ on_both_databases! {
         again.csrf = csrf_in(&again.get("/login/mfa").await.text().await.unwrap());
         let res = again.post_form("/login/mfa", &[("code", &codes[0])]).await;
         assert_eq!(res.status(), 401, "a recovery code works once");
+        // Lost phone: an administrator turns it off; the password alone signs in again.
+        app.ward.reset_mfa(&Ctx::cli(), OFFICER).await.unwrap();
+        let res = anon.post_form_anonymous("/login", &[("email", OFFICER), ("password", &password), ("next", "/")]).await;
+        assert_eq!(location(&res), "/");
         app.stop().await;
     }
 
@@ -377,6 +381,27 @@ on_both_databases! {
         assert_eq!(app.ward.users(&Ctx::cli()).await.unwrap().len(), 1);
         let admin = app.sign_in("it@kliniek.example", "a long and unusual passphrase").await;
         assert_eq!(admin.get("/admin").await.status(), 200);
+        app.stop().await;
+    }
+
+    async fn administrators_manage_accounts_and_owners_the_policy_through_the_api(db) {
+        let app = TestApp::spawn(db).await;
+        let (password, _) = team(&app).await;
+        let admin = app.sign_in(ADMIN, &password).await;
+        let res = admin.json(Method::POST, "/api/v1/accounts", Some(json!({"email": "nieuw@az-voorbeeldstad.example", "name": "Nieuw"}))).await;
+        assert_eq!(res.status(), 201);
+        let created: Value = res.json().await.unwrap();
+        let one_time = created["one_time_password"].as_str().unwrap().to_owned();
+        let res = Client::new(&app).post_form_anonymous("/login", &[("email", "nieuw@az-voorbeeldstad.example"), ("password", &one_time)]).await;
+        assert_eq!(res.status(), 303, "the one-time password works");
+        let list: Value = admin.get("/api/v1/accounts").await.json().await.unwrap();
+        assert!(list.as_array().unwrap().len() >= 8);
+        let owner = app.sign_in(OWNER, &password).await;
+        assert_eq!(owner.get("/api/v1/accounts").await.status(), 403, "owners are not administrators");
+        let res = owner.json(Method::PUT, "/api/v1/orgs/az-voorbeeldstad/policy", Some(json!({"require_mfa": true}))).await;
+        assert_eq!(res.status(), 409, "the owner turns it on for themselves first");
+        let res = owner.json(Method::PUT, "/api/v1/orgs/az-voorbeeldstad/policy", Some(json!({"require_mfa": false}))).await;
+        assert_eq!(res.status(), 200);
         app.stop().await;
     }
 

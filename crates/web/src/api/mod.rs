@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`, described by an OpenAPI document generated from the handlers
 //! themselves (`utoipa`), served at `/api/v1/openapi.json` and snapshot-tested.
 
+mod account;
 pub mod health;
 pub mod model;
 mod organisation;
@@ -31,6 +32,7 @@ use crate::state::AppState;
         (name = "organisations", description = "Organisations (tenants) and their sites"),
         (name = "members", description = "Who belongs to an organisation, with which role"),
         (name = "audit", description = "The tamper-evident audit log"),
+        (name = "accounts", description = "Accounts of the installation (administrators)"),
     ),
     modifiers(&Security)
 )]
@@ -86,6 +88,11 @@ pub(crate) fn groups() -> Vec<(Access, OpenApiRouter<AppState>)> {
                 .routes(routes!(organisation::remove_member)),
         ),
         (Access::Org(Permission::ViewAuditLog), OpenApiRouter::new().routes(routes!(organisation::audit))),
+        (
+            Access::Org(Permission::ManageOrganisation),
+            OpenApiRouter::new().routes(routes!(organisation::set_policy)),
+        ),
+        (Access::Admin, OpenApiRouter::new().routes(routes!(account::list, account::create))),
     ]
 }
 

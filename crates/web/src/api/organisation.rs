@@ -147,3 +147,26 @@ pub async fn audit(
     let entries = state.ward.audit_log(&auth.ctx, &slug, &filter).await?;
     Ok(Json(entries.iter().map(AuditEntryView::from).collect()))
 }
+
+/// An organisation's security policy.
+#[derive(Debug, Deserialize, serde::Serialize, ToSchema)]
+pub struct PolicyInput {
+    /// Members must use two-step verification (accounts from single sign-on get it from the provider).
+    pub require_mfa: bool,
+}
+
+/// Change the organisation's security policy (owners).
+#[utoipa::path(put, path = "/api/v1/orgs/{slug}/policy", tag = "organisations", operation_id = "set_policy",
+    params(("slug" = String, Path, description = "The organisation's slug")),
+    request_body = PolicyInput,
+    responses((status = 200, body = PolicyInput), (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Turn on two-step verification for yourself first", body = Problem, content_type = "application/problem+json")))]
+pub async fn set_policy(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    auth: Auth,
+    Json(input): Json<PolicyInput>,
+) -> Result<Json<PolicyInput>, ApiError> {
+    state.ward.set_require_mfa(&auth.ctx, &slug, input.require_mfa).await?;
+    Ok(Json(input))
+}
