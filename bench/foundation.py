@@ -4,7 +4,8 @@
 Reports:
   * time from process start to GET /readyz == 200 on SQLite (first start with migrations, and warm);
   * idle RSS of `ward serve` (after start, and after the load runs);
-  * requests/s of /healthz and of one rendered page (/orgs/az-voorbeeldstad) under wrk on loopback.
+  * requests/s of /healthz and of one rendered page (/orgs/az-voorbeeldstad, signed in as the demo
+    owner: session lookup, membership check, two queries and a template) under wrk on loopback.
 
 Usage:  cargo build --release && python3 bench/foundation.py [--runs 20] [--duration 10] [--json]
 Needs:  wrk (Debian package `wrk`).
@@ -21,6 +22,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 WARD = os.path.join(ROOT, "target", "release", "ward")
@@ -69,8 +71,9 @@ def rss_mb(pid):
     return float("nan")
 
 
-def wrk(url, duration, connections):
-    out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", url],
+def wrk(url, duration, connections, cookie=None):
+    extra = ["-H", f"Cookie: {cookie}"] if cookie else []
+    out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", *extra, url],
                          capture_output=True, text=True, check=True).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     p99 = re.search(r"99%\s+([\d.]+\w+)", out)
@@ -103,15 +106,23 @@ def main():
             stop(proc)
 
     with tempfile.TemporaryDirectory() as d:
-        subprocess.run([WARD, "demo", "--no-serve", "--data", d], check=True, env=env(), stdout=subprocess.DEVNULL)
+        demo = subprocess.run([WARD, "demo", "--no-serve", "--json", "--data", d], check=True, env=env(), capture_output=True, text=True)
+        password = json.loads(demo.stdout)["password"]
         port = free_port()
         proc, _ = start(d, port)
         time.sleep(2)
         idle = rss_mb(proc.pid)
         base = f"http://127.0.0.1:{port}"
+        # Pages need a signed-in person: sign in once as the demo owner and reuse the session.
+        conn = http.client.HTTPConnection("127.0.0.1", port)
+        body = urllib.parse.urlencode({"email": "an.peeters@az-voorbeeldstad.example", "password": password})
+        conn.request("POST", "/login", body, {"Content-Type": "application/x-www-form-urlencoded"})
+        res = conn.getresponse()
+        res.read()
+        cookie = next(c.split(";")[0] for c in res.headers.get_all("Set-Cookie") if c.startswith("ward_session="))
         healthz = wrk(base + "/healthz", args.duration, args.connections)
-        page = wrk(base + "/orgs/az-voorbeeldstad", args.duration, args.connections)
-        api = wrk(base + "/api/v1/orgs", args.duration, args.connections)
+        page = wrk(base + "/orgs/az-voorbeeldstad", args.duration, args.connections, cookie)
+        api = wrk(base + "/api/v1/orgs", args.duration, args.connections, cookie)
         time.sleep(2)
         after = rss_mb(proc.pid)
         stop(proc)
