@@ -8,6 +8,7 @@ pub mod account;
 pub mod audit;
 pub mod locale;
 pub mod organisation;
+pub mod scoping;
 pub mod validation;
 
 pub use access::{GroupRole, Membership, Permission, Role, roles_from_groups};

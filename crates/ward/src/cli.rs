@@ -64,6 +64,50 @@ pub enum Command {
     /// Manage encryption keys
     #[command(subcommand)]
     Keys(KeysCommand),
+    /// Is an organisation subject to NIS2, which CyFun level, which obligations and by when
+    Scope(ScopeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ScopeArgs {
+    /// List the sector slugs and stop
+    #[arg(long)]
+    pub list_sectors: bool,
+    /// Sector slug (repeat for several activities), e.g. healthcare-provider
+    #[arg(long = "sector", value_name = "SLUG", required_unless_present = "list_sectors")]
+    pub sectors: Vec<String>,
+    /// Staff in annual work units
+    #[arg(long, value_name = "N", required_unless_present = "list_sectors", allow_negative_numbers = true)]
+    pub employees: Option<f64>,
+    /// Annual turnover in euro
+    #[arg(long, value_name = "EUR", required_unless_present = "list_sectors", allow_negative_numbers = true)]
+    pub turnover_eur: Option<f64>,
+    /// Balance-sheet total in euro
+    #[arg(long, value_name = "EUR", required_unless_present = "list_sectors", allow_negative_numbers = true)]
+    pub balance_eur: Option<f64>,
+    /// A linked enterprise's staff,turnover,balance (counted in full); repeatable
+    #[arg(long, value_name = "STAFF,EUR,EUR")]
+    pub linked: Vec<String>,
+    /// A partner enterprise's staff,turnover,balance,share% (counted in proportion); repeatable
+    #[arg(long, value_name = "STAFF,EUR,EUR,PCT")]
+    pub partner: Vec<String>,
+    /// The organisation is not established in Belgium
+    #[arg(long)]
+    pub not_in_belgium: bool,
+    /// A public body
+    #[arg(long)]
+    pub public_entity: bool,
+    /// The sole provider in Belgium of a service essential to society or the economy
+    #[arg(long)]
+    pub sole_provider: bool,
+    /// Designated by the authority as essential or important
+    #[arg(long, value_name = "essential|important")]
+    pub designated: Option<String>,
+    /// Date of designation or identification (YYYY-MM-DD); default: the law's entry into force
+    #[arg(long, value_name = "DATE")]
+    pub entry_date: Option<String>,
+    #[command(flatten)]
+    pub output: JsonArg,
 }
 
 #[derive(Debug, Subcommand)]

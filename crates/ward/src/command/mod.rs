@@ -6,6 +6,7 @@ mod demo;
 mod member;
 mod migrate;
 mod org;
+mod scope;
 mod serve;
 mod user;
 
@@ -48,6 +49,7 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
         Command::Audit(AuditCommand::Checkpoint(args)) => audit::checkpoint(&config, args.json).await,
         Command::Audit(AuditCommand::Log(args)) => audit::log(&config, &args).await,
         Command::Keys(KeysCommand::Rotate(args)) => audit::rotate_keys(&config, args.json).await,
+        Command::Scope(args) => scope::run(&args),
     }
 }
 

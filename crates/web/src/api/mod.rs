@@ -5,6 +5,7 @@ mod account;
 pub mod health;
 pub mod model;
 mod organisation;
+mod scoping;
 
 use axum::extract::State;
 use axum::http::header::CONTENT_TYPE;
@@ -33,6 +34,7 @@ use crate::state::AppState;
         (name = "members", description = "Who belongs to an organisation, with which role"),
         (name = "audit", description = "The tamper-evident audit log"),
         (name = "accounts", description = "Accounts of the installation (administrators)"),
+        (name = "scoping", description = "NIS2 status, CyFun level and obligations with their dates"),
     ),
     modifiers(&Security)
 )]
@@ -75,7 +77,10 @@ pub(crate) fn groups() -> Vec<(Access, OpenApiRouter<AppState>)> {
     vec![
         (
             Access::SignedIn,
-            OpenApiRouter::new().routes(routes!(organisation::me)).routes(routes!(organisation::list)),
+            OpenApiRouter::new()
+                .routes(routes!(organisation::me))
+                .routes(routes!(organisation::list))
+                .routes(routes!(scoping::evaluate)),
         ),
         (
             Access::Org(Permission::View),

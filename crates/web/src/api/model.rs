@@ -174,3 +174,172 @@ impl From<&ward_domain::AuditEntry> for AuditEntryView {
         }
     }
 }
+
+/// Answers to the scoping questionnaire.
+#[derive(Debug, serde::Deserialize, ToSchema)]
+pub struct ScopingRequest {
+    /// Sector slugs (see `ward scope --list-sectors`), e.g. `healthcare-provider`.
+    pub sectors: Vec<String>,
+    /// Staff in annual work units.
+    pub employees: f64,
+    pub turnover_eur: f64,
+    pub balance_eur: f64,
+    /// Linked enterprises, counted in full.
+    #[serde(default)]
+    pub linked: Vec<EnterpriseFigures>,
+    /// Partner enterprises, counted in proportion to `share_percent`.
+    #[serde(default)]
+    pub partners: Vec<EnterpriseFigures>,
+    #[serde(default = "yes")]
+    pub established_in_belgium: bool,
+    #[serde(default)]
+    pub public_entity: bool,
+    #[serde(default)]
+    pub sole_provider: bool,
+    /// `essential` or `important` when designated by the authority.
+    pub designated: Option<String>,
+    /// Date of designation or identification (`YYYY-MM-DD`).
+    pub entry_date: Option<String>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+#[derive(Debug, serde::Deserialize, ToSchema)]
+pub struct EnterpriseFigures {
+    pub employees: f64,
+    pub turnover_eur: f64,
+    pub balance_eur: f64,
+    /// For partners: the share held, in %.
+    pub share_percent: Option<f64>,
+}
+
+/// One step of the reasoning.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReasonView {
+    pub rule: String,
+    pub text: String,
+    pub source: String,
+}
+
+/// An obligation and its due date (`null`: ongoing).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DueView {
+    pub id: String,
+    pub what: String,
+    /// `YYYY-MM-DD`
+    pub due: Option<String>,
+    pub source: String,
+    /// Ward's advice rather than a legal duty.
+    pub advice: bool,
+}
+
+/// The scoping answer; `ward scope --json` prints the same shape.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ScopingResponse {
+    /// `essential`, `important`, `check_designation` or `out_of_scope`.
+    pub nis2: String,
+    /// `basic`, `important` or `essential`.
+    pub cyfun_level: String,
+    /// `small`, `medium` or `large` (Recommendation 2003/361/EC).
+    pub size: String,
+    pub reasons: Vec<ReasonView>,
+    pub obligations: Vec<DueView>,
+    pub gdpr: Vec<DueView>,
+}
+
+impl ScopingRequest {
+    /// The domain's input; a malformed date or designation is a field error.
+    pub fn to_input(&self) -> Result<ward_domain::scoping::ScopingInput, Vec<ward_domain::ValidationError>> {
+        use ward_domain::ValidationError;
+        use ward_domain::scoping::{Enterprise, Nis2Status, Partner, ScopingInput};
+        let mut errors = Vec::new();
+        let designated = match self.designated.as_deref() {
+            None | Some("") => None,
+            Some("essential") => Some(Nis2Status::Essential),
+            Some("important") => Some(Nis2Status::Important),
+            Some(_) => {
+                errors.push(ValidationError::new("designated", "unknown", "must be essential or important"));
+                None
+            }
+        };
+        let entry_into_scope = match self.entry_date.as_deref().filter(|d| !d.is_empty()) {
+            None => None,
+            Some(d) => {
+                match time::Date::parse(d, time::macros::format_description!("[year]-[month]-[day]")) {
+                    Ok(d) => Some(d),
+                    Err(_) => {
+                        errors.push(ValidationError::new(
+                            "entry_date",
+                            "format",
+                            "must be a date like 2025-03-01",
+                        ));
+                        None
+                    }
+                }
+            }
+        };
+        let figures = |e: &EnterpriseFigures| Enterprise {
+            staff: e.employees,
+            turnover_eur: e.turnover_eur,
+            balance_eur: e.balance_eur,
+        };
+        let input = ScopingInput {
+            sectors: self.sectors.clone(),
+            own: Enterprise {
+                staff: self.employees,
+                turnover_eur: self.turnover_eur,
+                balance_eur: self.balance_eur,
+            },
+            linked: self.linked.iter().map(figures).collect(),
+            partners: self
+                .partners
+                .iter()
+                .map(|p| Partner { enterprise: figures(p), share_percent: p.share_percent.unwrap_or(0.0) })
+                .collect(),
+            established_in_belgium: self.established_in_belgium,
+            public_entity: self.public_entity,
+            sole_provider: self.sole_provider,
+            designated,
+            entry_into_scope,
+        };
+        if errors.is_empty() { Ok(input) } else { Err(errors) }
+    }
+}
+
+impl From<&ward_domain::scoping::ScopingResult> for ScopingResponse {
+    fn from(r: &ward_domain::scoping::ScopingResult) -> Self {
+        let day = |d: time::Date| {
+            d.format(time::macros::format_description!("[year]-[month]-[day]")).unwrap_or_default()
+        };
+        let due = |o: &ward_domain::scoping::Obligation| DueView {
+            id: o.id.to_owned(),
+            what: o.what.clone(),
+            due: o.due.map(day),
+            source: o.source.clone(),
+            advice: o.advice,
+        };
+        ScopingResponse {
+            nis2: r.nis2.code().to_owned(),
+            cyfun_level: r.cyfun_level.code().to_owned(),
+            size: match r.size {
+                ward_domain::scoping::SizeClass::Small => "small",
+                ward_domain::scoping::SizeClass::Medium => "medium",
+                ward_domain::scoping::SizeClass::Large => "large",
+            }
+            .to_owned(),
+            reasons: r
+                .reasons
+                .iter()
+                .map(|x| ReasonView {
+                    rule: x.rule.to_owned(),
+                    text: x.text.clone(),
+                    source: x.source.clone(),
+                })
+                .collect(),
+            obligations: r.obligations.iter().map(due).collect(),
+            gdpr: r.gdpr.iter().map(due).collect(),
+        }
+    }
+}

@@ -1,0 +1,678 @@
+//! Scoping: is an organisation subject to NIS2 in Belgium, as an essential or an important entity;
+//! which CyFun assurance level to aim for; which GDPR duties apply; and which obligations follow,
+//! with their due dates.
+//!
+//! The thresholds, deadlines and sectors are data (`data/scoping-rules.toml`) with their legal
+//! source; this module applies them and explains each step in a reasoning trace.
+
+use std::sync::OnceLock;
+
+use serde::{Deserialize, Serialize};
+use time::{Date, Month};
+
+use crate::ValidationError;
+
+/// The rules, as read from the data file.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Rules {
+    #[serde(with = "iso_date")]
+    pub in_force: Date,
+    pub size: SizeRules,
+    pub deadlines: DeadlineRules,
+    #[serde(rename = "sector")]
+    pub sectors: Vec<Sector>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct SizeRules {
+    pub source: String,
+    pub medium_min_staff: f64,
+    pub small_max_money_eur: u64,
+    pub large_min_staff: f64,
+    pub large_min_turnover_eur: u64,
+    pub large_min_balance_eur: u64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct DeadlineRules {
+    pub source: String,
+    #[serde(with = "iso_date")]
+    pub registration_fixed: Date,
+    pub registration_months: u32,
+    pub verification_months: u32,
+    pub certification_months: u32,
+    pub reassessment_months: u32,
+}
+
+/// A sector of NIS2's annexes (or none of them).
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq)]
+pub struct Sector {
+    pub slug: String,
+    pub name: String,
+    /// `I`, `II` or `none`.
+    pub annex: String,
+    pub health: bool,
+    pub source: String,
+}
+
+mod iso_date {
+    use serde::{Deserialize, Deserializer};
+    use time::Date;
+    use time::macros::format_description;
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Date, D::Error> {
+        let s = String::deserialize(d)?;
+        Date::parse(&s, format_description!("[year]-[month]-[day]")).map_err(serde::de::Error::custom)
+    }
+}
+
+impl Rules {
+    /// The rules shipped with Ward. The data file is checked by the tests, so a parse failure
+    /// here can only mean a damaged binary.
+    pub fn embedded() -> &'static Rules {
+        static RULES: OnceLock<Rules> = OnceLock::new();
+        RULES.get_or_init(|| {
+            #[allow(clippy::expect_used)]
+            Rules::parse(include_str!("../data/scoping-rules.toml")).expect("the shipped scoping rules parse")
+        })
+    }
+
+    pub fn parse(text: &str) -> Result<Rules, String> {
+        toml::from_str(text).map_err(|e| e.to_string())
+    }
+
+    pub fn sector(&self, slug: &str) -> Option<&Sector> {
+        self.sectors.iter().find(|s| s.slug == slug)
+    }
+}
+
+/// Head count and money of one enterprise (staff in annual work units).
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+pub struct Enterprise {
+    pub staff: f64,
+    pub turnover_eur: f64,
+    pub balance_eur: f64,
+}
+
+/// A partner enterprise and the share (capital or votes, %) held in it or by it.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Partner {
+    pub enterprise: Enterprise,
+    pub share_percent: f64,
+}
+
+/// The answers to the scoping questionnaire.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ScopingInput {
+    /// Sector slugs; an organisation that runs several activities lists each.
+    pub sectors: Vec<String>,
+    pub own: Enterprise,
+    #[serde(default)]
+    pub linked: Vec<Enterprise>,
+    #[serde(default)]
+    pub partners: Vec<Partner>,
+    pub established_in_belgium: bool,
+    #[serde(default)]
+    pub public_entity: bool,
+    /// The sole provider in Belgium of a service essential to society or the economy.
+    #[serde(default)]
+    pub sole_provider: bool,
+    /// Designated by the authority, with the category it gave.
+    #[serde(default)]
+    pub designated: Option<Nis2Status>,
+    /// When the organisation entered scope (designation or identification); default: the law's
+    /// entry into force.
+    #[serde(default)]
+    pub entry_into_scope: Option<Date>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SizeClass {
+    Small,
+    Medium,
+    Large,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Nis2Status {
+    Essential,
+    Important,
+    /// Below the thresholds but possibly designated: ask the CCB.
+    CheckDesignation,
+    OutOfScope,
+}
+
+impl Nis2Status {
+    pub fn code(self) -> &'static str {
+        match self {
+            Nis2Status::Essential => "essential",
+            Nis2Status::Important => "important",
+            Nis2Status::CheckDesignation => "check_designation",
+            Nis2Status::OutOfScope => "out_of_scope",
+        }
+    }
+}
+
+/// CyFun assurance levels (cumulative).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CyfunLevel {
+    Basic,
+    Important,
+    Essential,
+}
+
+impl CyfunLevel {
+    pub fn code(self) -> &'static str {
+        match self {
+            CyfunLevel::Basic => "basic",
+            CyfunLevel::Important => "important",
+            CyfunLevel::Essential => "essential",
+        }
+    }
+}
+
+/// One step of the reasoning, with the rule's source.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Reason {
+    pub rule: &'static str,
+    pub text: String,
+    pub source: String,
+}
+
+/// Something the organisation must (or, when `advice`, should) do, and by when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Obligation {
+    pub id: &'static str,
+    pub what: String,
+    /// `None` for standing duties that apply from now on (e.g. incident reporting).
+    pub due: Option<Date>,
+    pub source: String,
+    pub advice: bool,
+}
+
+/// The answer.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ScopingResult {
+    pub size: SizeClass,
+    pub nis2: Nis2Status,
+    pub cyfun_level: CyfunLevel,
+    pub reasons: Vec<Reason>,
+    pub obligations: Vec<Obligation>,
+    pub gdpr: Vec<Obligation>,
+    /// Combined figures after adding linked and partner enterprises.
+    pub combined: Enterprise,
+}
+
+/// `date` plus `months`, kept on the same day or the last day of a shorter month
+/// (31 August + 6 months = 28 or 29 February).
+pub fn add_months(date: Date, months: u32) -> Date {
+    let total = date.year() * 12 + (date.month() as i32 - 1) + months as i32;
+    let (year, month0) = (total.div_euclid(12), total.rem_euclid(12));
+    let month = Month::try_from(month0 as u8 + 1).unwrap_or(Month::January);
+    let last = time::util::days_in_month(month, year);
+    Date::from_calendar_date(year, month, date.day().min(last)).unwrap_or(date)
+}
+
+fn eur(v: f64) -> String {
+    format!("€{:.1} M", v / 1_000_000.0)
+}
+
+/// Validates the answers: every problem names its field.
+pub fn validate(rules: &Rules, input: &ScopingInput) -> Result<(), Vec<ValidationError>> {
+    let mut errors = Vec::new();
+    if input.sectors.is_empty() {
+        errors.push(ValidationError::new("sectors", "required", "choose at least one sector"));
+    }
+    for slug in &input.sectors {
+        if rules.sector(slug).is_none() {
+            errors.push(ValidationError::new(
+                "sectors",
+                "unknown",
+                format!("unknown sector {slug:?}; see the list of sectors"),
+            ));
+        }
+    }
+    if input.sectors.iter().any(|s| s == "other") && input.sectors.len() > 1 {
+        errors.push(ValidationError::new(
+            "sectors",
+            "contradiction",
+            "\"none of the NIS2 sectors\" cannot be combined with a sector",
+        ));
+    }
+    let check = |errors: &mut Vec<ValidationError>, field: &'static str, e: &Enterprise| {
+        for (v, what) in
+            [(e.staff, "staff"), (e.turnover_eur, "turnover"), (e.balance_eur, "balance-sheet total")]
+        {
+            if !v.is_finite() || v < 0.0 {
+                errors.push(ValidationError::new(
+                    field,
+                    "range",
+                    format!("{what} must be a number of 0 or more"),
+                ));
+            }
+        }
+    };
+    check(&mut errors, "own", &input.own);
+    for e in &input.linked {
+        check(&mut errors, "linked", e);
+    }
+    for p in &input.partners {
+        check(&mut errors, "partners", &p.enterprise);
+        if !(p.share_percent > 0.0 && p.share_percent <= 100.0) {
+            errors.push(ValidationError::new(
+                "partners",
+                "range",
+                "a partner's share must be above 0 % and at most 100 %",
+            ));
+        }
+    }
+    if input.designated.is_some() && !input.established_in_belgium {
+        errors.push(ValidationError::new(
+            "designated",
+            "contradiction",
+            "the Belgian authority designates only organisations established in Belgium",
+        ));
+    }
+    if matches!(input.designated, Some(Nis2Status::OutOfScope | Nis2Status::CheckDesignation)) {
+        errors.push(ValidationError::new(
+            "designated",
+            "range",
+            "a designation is as essential or as important",
+        ));
+    }
+    if errors.is_empty() { Ok(()) } else { Err(errors) }
+}
+
+/// Staff, turnover and balance sheet with linked enterprises added in full and partners in
+/// proportion to the share held.
+pub fn combined(input: &ScopingInput) -> Enterprise {
+    let mut total = input.own;
+    for e in &input.linked {
+        total.staff += e.staff;
+        total.turnover_eur += e.turnover_eur;
+        total.balance_eur += e.balance_eur;
+    }
+    for p in &input.partners {
+        let f = p.share_percent / 100.0;
+        total.staff += p.enterprise.staff * f;
+        total.turnover_eur += p.enterprise.turnover_eur * f;
+        total.balance_eur += p.enterprise.balance_eur * f;
+    }
+    total
+}
+
+/// The enterprise size under Recommendation 2003/361/EC.
+pub fn size_class(rules: &SizeRules, e: &Enterprise) -> SizeClass {
+    let large = e.staff >= rules.large_min_staff
+        || (e.turnover_eur > rules.large_min_turnover_eur as f64
+            && e.balance_eur > rules.large_min_balance_eur as f64);
+    let small = e.staff < rules.medium_min_staff
+        && (e.turnover_eur <= rules.small_max_money_eur as f64
+            || e.balance_eur <= rules.small_max_money_eur as f64);
+    if large {
+        SizeClass::Large
+    } else if small {
+        SizeClass::Small
+    } else {
+        SizeClass::Medium
+    }
+}
+
+/// Applies the rules to the answers.
+pub fn scope(rules: &Rules, input: &ScopingInput) -> Result<ScopingResult, Vec<ValidationError>> {
+    validate(rules, input)?;
+    let mut reasons = Vec::new();
+    let size_src = rules.size.source.clone();
+    let total = combined(input);
+    if !input.linked.is_empty() || !input.partners.is_empty() {
+        reasons.push(Reason {
+            rule: "size.group",
+            text: format!(
+                "Linked enterprises count in full and partner enterprises in proportion to the share held: together {:.1} staff, {} turnover, {} balance-sheet total.",
+                total.staff,
+                eur(total.turnover_eur),
+                eur(total.balance_eur)
+            ),
+            source: size_src.clone(),
+        });
+    }
+    let size = size_class(&rules.size, &total);
+    let size_text = match size {
+        SizeClass::Large => format!(
+            "Large enterprise: {} or more staff, or both turnover above {} and balance-sheet total above {}.",
+            rules.size.large_min_staff,
+            eur(rules.size.large_min_turnover_eur as f64),
+            eur(rules.size.large_min_balance_eur as f64)
+        ),
+        SizeClass::Small => format!(
+            "Small enterprise: fewer than {} staff, and turnover or balance-sheet total of at most {}.",
+            rules.size.medium_min_staff,
+            eur(rules.size.small_max_money_eur as f64)
+        ),
+        SizeClass::Medium => "Medium-sized enterprise: neither small nor large.".to_owned(),
+    };
+    reasons.push(Reason { rule: "size.class", text: size_text, source: size_src.clone() });
+    if input.public_entity {
+        reasons.push(Reason {
+            rule: "size.public",
+            text: "A public body's figures are not added to those of the entities it controls; only the organisation's own (and its linked and partner enterprises') count.".into(),
+            source: "CCB, NIS2 scope guidance".into(),
+        });
+    }
+
+    let sectors: Vec<&Sector> = input.sectors.iter().filter_map(|s| rules.sector(s)).collect();
+    let annex_i = sectors.iter().any(|s| s.annex == "I");
+    let annex_ii = sectors.iter().any(|s| s.annex == "II");
+    for s in &sectors {
+        let text = match s.annex.as_str() {
+            "I" => format!("{}: a sector of high criticality (Annex I).", s.name),
+            "II" => format!("{}: another critical sector (Annex II).", s.name),
+            _ => format!("{}: not a NIS2 sector.", s.name),
+        };
+        reasons.push(Reason { rule: "sector.annex", text, source: s.source.clone() });
+    }
+
+    let by_size = match (size, annex_i, annex_ii) {
+        (SizeClass::Large, true, _) => Nis2Status::Essential,
+        (SizeClass::Large | SizeClass::Medium, _, true) | (SizeClass::Medium, true, _) => {
+            Nis2Status::Important
+        }
+        (SizeClass::Small, true, _) | (SizeClass::Small, _, true) => Nis2Status::CheckDesignation,
+        _ => Nis2Status::OutOfScope,
+    };
+    let nis2 = if !input.established_in_belgium {
+        reasons.push(Reason {
+            rule: "scope.establishment",
+            text: "Not established in Belgium: the Belgian NIS2 law does not apply; the law of the member state of establishment does.".into(),
+            source: "Law of 26 April 2024, Art. 4; NIS2 Art. 26".into(),
+        });
+        Nis2Status::OutOfScope
+    } else if let Some(designated) = input.designated {
+        reasons.push(Reason {
+            rule: "scope.designation",
+            text: format!(
+                "Designated by the authority as {} entity, whatever its size.",
+                if designated == Nis2Status::Essential { "an essential" } else { "an important" }
+            ),
+            source: "Law of 26 April 2024, Art. 11; NIS2 Art. 2(2)".into(),
+        });
+        designated.min(by_size)
+    } else {
+        let text = match by_size {
+            Nis2Status::Essential => "A large enterprise in an Annex I sector is an essential entity.".to_owned(),
+            Nis2Status::Important => "A medium-sized enterprise in an Annex I sector, or a medium or large one in an Annex II sector, is an important entity.".to_owned(),
+            Nis2Status::CheckDesignation if input.sole_provider => "Below the size thresholds, but the sole provider of a critical service: the authority may designate it; check with the CCB.".to_owned(),
+            Nis2Status::CheckDesignation => "Below the size thresholds: not in scope unless the authority designates it (for example as the sole provider of a critical service, or where a disruption would have a significant impact); check with the CCB if in doubt.".to_owned(),
+            Nis2Status::OutOfScope => "No activity in a NIS2 sector.".to_owned(),
+        };
+        reasons.push(Reason {
+            rule: "scope.category",
+            text,
+            source: "Law of 26 April 2024, Art. 3 and 9; NIS2 Art. 3".into(),
+        });
+        by_size
+    };
+
+    let health = sectors.iter().any(|s| s.health);
+    let (cyfun_level, why) = match nis2 {
+        Nis2Status::Essential => (
+            CyfunLevel::Essential,
+            "Essential entities aim at CyFun Important or Essential; for a large health care organisation the CCB's sector risk assessment points to Essential. ISO/IEC 27001 certification with a statement of applicability of the same level is the alternative route.",
+        ),
+        Nis2Status::Important if health || annex_i => (
+            CyfunLevel::Important,
+            "Important entities aim at CyFun Basic or Important; in health care, patient safety and 24/7 operations point to Important. Conformity assessment is voluntary for important entities, but supervision after an incident judges the measures in place.",
+        ),
+        Nis2Status::Important => (
+            CyfunLevel::Basic,
+            "Important entities in Annex II sectors aim at CyFun Basic or Important; Basic is the minimum.",
+        ),
+        _ => (
+            CyfunLevel::Basic,
+            "Not (yet) in scope: the CCB recommends CyFun Basic as a minimum, in particular for suppliers of NIS2 entities (hospitals will ask).",
+        ),
+    };
+    reasons.push(Reason {
+        rule: "cyfun.level",
+        text: why.to_owned(),
+        source: "CCB, choosing the CyberFundamentals assurance level".into(),
+    });
+
+    let entry = input.entry_into_scope.unwrap_or(rules.in_force);
+    let d = &rules.deadlines;
+    let mut obligations = Vec::new();
+    if matches!(nis2, Nis2Status::Essential | Nis2Status::Important) {
+        let registration = if entry <= rules.in_force {
+            d.registration_fixed
+        } else {
+            add_months(entry, d.registration_months)
+        };
+        obligations.push(Obligation {
+            id: "registration",
+            what: "Register the organisation with the CCB on Safeonweb@work.".into(),
+            due: Some(registration),
+            source: d.source.clone(),
+            advice: false,
+        });
+        obligations.push(Obligation { id: "management", what: "Management approves the cybersecurity risk-management measures, oversees them and follows training.".into(), due: Some(entry), source: "Law of 26 April 2024, Art. 31; NIS2 Art. 20".into(), advice: false });
+        obligations.push(Obligation {
+            id: "measures",
+            what: "Take the risk-management measures (CyFun covers them all).".into(),
+            due: Some(entry),
+            source: "Law of 26 April 2024, Art. 30; NIS2 Art. 21".into(),
+            advice: false,
+        });
+        obligations.push(Obligation { id: "incident_reporting", what: "Report significant incidents to the CCB: early warning within 24 h, notification within 72 h, final report within one month.".into(), due: None, source: "Law of 26 April 2024, Art. 34–35; NIS2 Art. 23".into(), advice: false });
+    }
+    if nis2 == Nis2Status::Essential {
+        obligations.push(Obligation { id: "verification", what: "Conformity assessment, first step: CyFun Basic or Important verification (or ISO/IEC 27001 scope and statement of applicability).".into(), due: Some(add_months(entry, d.verification_months)), source: d.source.clone(), advice: false });
+        obligations.push(Obligation {
+            id: "certification",
+            what: format!(
+                "Conformity assessment: CyFun {} certification (or ISO/IEC 27001 certification).",
+                if cyfun_level == CyfunLevel::Essential { "Essential" } else { "Important" }
+            ),
+            due: Some(add_months(entry, d.certification_months)),
+            source: d.source.clone(),
+            advice: false,
+        });
+    }
+    if nis2 == Nis2Status::CheckDesignation {
+        obligations.push(Obligation {
+            id: "check_designation",
+            what: "Ask the CCB whether the organisation is, or will be, designated.".into(),
+            due: None,
+            source: "Law of 26 April 2024, Art. 11".into(),
+            advice: true,
+        });
+    }
+    obligations.push(Obligation {
+        id: "reassessment",
+        what: "Review the CyFun self-assessment.".into(),
+        due: Some(add_months(entry.max(rules.in_force), d.reassessment_months)),
+        source: "Ward's advice".into(),
+        advice: true,
+    });
+
+    let mut gdpr = vec![
+        Obligation { id: "records", what: "Keep a record of processing activities.".into(), due: None, source: "GDPR Art. 30".into(), advice: false },
+        Obligation { id: "breach_register", what: "Document every personal-data breach, notified or not, in a breach register.".into(), due: None, source: "GDPR Art. 33(5)".into(), advice: false },
+        Obligation { id: "breach_notification", what: "Notify personal-data breaches to the Data Protection Authority (APD/GBA) within 72 hours unless unlikely to result in a risk; tell patients when the risk to them is high.".into(), due: None, source: "GDPR Art. 33–34".into(), advice: false },
+    ];
+    if health {
+        let large_scale = size != SizeClass::Small;
+        gdpr.push(Obligation {
+            id: "dpo",
+            what: if large_scale {
+                "Appoint a data protection officer: health data are processed on a large scale.".into()
+            } else {
+                "Check whether a data protection officer is needed: it is when health data are processed on a large scale (a single practice usually is not).".into()
+            },
+            due: None,
+            source: "GDPR Art. 37(1)(c); recital 91".into(),
+            advice: !large_scale,
+        });
+        gdpr.push(Obligation {
+            id: "dpia",
+            what: "Carry out a data protection impact assessment for large-scale processing of health data (EHR, PACS, lab systems).".into(),
+            due: None,
+            source: "GDPR Art. 35(3)(b)".into(),
+            advice: !large_scale,
+        });
+    }
+    Ok(ScopingResult { size, nis2, cyfun_level, reasons, obligations, gdpr, combined: total })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    fn rules() -> &'static Rules {
+        Rules::embedded()
+    }
+
+    fn org(sector: &str, staff: f64, turnover_m: f64, balance_m: f64) -> ScopingInput {
+        ScopingInput {
+            sectors: vec![sector.into()],
+            own: Enterprise { staff, turnover_eur: turnover_m * 1e6, balance_eur: balance_m * 1e6 },
+            established_in_belgium: true,
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn the_rules_file_parses() {
+        let r = Rules::parse(include_str!("../data/scoping-rules.toml")).unwrap();
+        assert!(r.sector("healthcare-provider").is_some());
+        assert!(
+            r.sectors.iter().all(|s| matches!(s.annex.as_str(), "I" | "II" | "none") && !s.source.is_empty())
+        );
+    }
+
+    /// (staff, turnover €M, balance €M) → size class: the boundaries of Recommendation 2003/361/EC.
+    #[test]
+    fn size_boundaries() {
+        let cases = [
+            (49.0, 10.0, 10.0, SizeClass::Small),
+            (49.0, 10.1, 10.0, SizeClass::Small), // money: either one at most €10 M keeps it small
+            (49.0, 10.1, 10.1, SizeClass::Medium), // both above €10 M: medium despite 49 staff
+            (50.0, 1.0, 1.0, SizeClass::Medium),
+            (249.0, 50.0, 43.0, SizeClass::Medium), // exactly €50 M and €43 M are not "more than"
+            (249.0, 50.1, 43.0, SizeClass::Medium), // large by money needs both above
+            (249.0, 50.1, 43.1, SizeClass::Large),
+            (250.0, 0.0, 0.0, SizeClass::Large),
+            (0.0, 0.0, 0.0, SizeClass::Small),
+        ];
+        for (staff, t, b, expected) in cases {
+            let e = Enterprise { staff, turnover_eur: t * 1e6, balance_eur: b * 1e6 };
+            assert_eq!(size_class(&rules().size, &e), expected, "{staff} staff, €{t} M, €{b} M");
+        }
+    }
+
+    #[test]
+    fn nis2_categories() {
+        let cases = [
+            (org("healthcare-provider", 1200.0, 150.0, 120.0), Nis2Status::Essential, CyfunLevel::Essential),
+            (org("healthcare-provider", 120.0, 12.0, 8.0), Nis2Status::Important, CyfunLevel::Important),
+            (org("healthcare-provider", 20.0, 2.0, 1.0), Nis2Status::CheckDesignation, CyfunLevel::Basic),
+            (
+                org("medical-devices-manufacturing", 400.0, 80.0, 60.0),
+                Nis2Status::Important,
+                CyfunLevel::Important,
+            ),
+            (org("food", 400.0, 80.0, 60.0), Nis2Status::Important, CyfunLevel::Basic),
+            (org("other", 5000.0, 900.0, 900.0), Nis2Status::OutOfScope, CyfunLevel::Basic),
+        ];
+        for (input, nis2, level) in cases {
+            let r = scope(rules(), &input).unwrap();
+            assert_eq!((r.nis2, r.cyfun_level), (nis2, level), "{:?}", input.sectors);
+            assert!(!r.reasons.is_empty() && r.reasons.iter().all(|x| !x.source.is_empty()));
+        }
+    }
+
+    #[test]
+    fn linked_and_partner_enterprises_count() {
+        let mut small = org("healthcare-provider", 40.0, 4.0, 3.0);
+        assert_eq!(scope(rules(), &small).unwrap().nis2, Nis2Status::CheckDesignation);
+        small.linked.push(Enterprise { staff: 15.0, turnover_eur: 1e6, balance_eur: 1e6 });
+        assert_eq!(scope(rules(), &small).unwrap().nis2, Nis2Status::Important, "40 + 15 staff");
+        let mut partner = org("healthcare-provider", 40.0, 4.0, 3.0);
+        partner.partners.push(Partner {
+            enterprise: Enterprise { staff: 40.0, turnover_eur: 0.0, balance_eur: 0.0 },
+            share_percent: 25.0,
+        });
+        assert_eq!(scope(rules(), &partner).unwrap().combined.staff, 50.0);
+        assert_eq!(
+            scope(rules(), &partner).unwrap().nis2,
+            Nis2Status::Important,
+            "a 25 % partner adds 10 staff"
+        );
+    }
+
+    #[test]
+    fn designation_and_establishment_override_size() {
+        let mut practice = org("healthcare-provider", 8.0, 1.0, 0.5);
+        practice.designated = Some(Nis2Status::Important);
+        assert_eq!(scope(rules(), &practice).unwrap().nis2, Nis2Status::Important);
+        let mut abroad = org("healthcare-provider", 1200.0, 150.0, 120.0);
+        abroad.established_in_belgium = false;
+        assert_eq!(scope(rules(), &abroad).unwrap().nis2, Nis2Status::OutOfScope);
+        abroad.designated = Some(Nis2Status::Essential);
+        assert_eq!(validate(rules(), &abroad).unwrap_err()[0].field, "designated");
+    }
+
+    #[test]
+    fn essential_deadlines_from_the_law_and_from_designation() {
+        let hospital = org("healthcare-provider", 1200.0, 150.0, 120.0);
+        let r = scope(rules(), &hospital).unwrap();
+        let due = |id: &str| r.obligations.iter().find(|o| o.id == id).unwrap().due;
+        assert_eq!(due("registration"), Some(date!(2025 - 03 - 18)));
+        assert_eq!(due("verification"), Some(date!(2026 - 04 - 18)));
+        assert_eq!(due("certification"), Some(date!(2027 - 04 - 18)));
+        let mut later = hospital.clone();
+        later.entry_into_scope = Some(date!(2025 - 08 - 31));
+        let r = scope(rules(), &later).unwrap();
+        let due = |id: &str| r.obligations.iter().find(|o| o.id == id).unwrap().due;
+        assert_eq!(due("registration"), Some(date!(2026 - 01 - 31)));
+        assert_eq!(due("verification"), Some(date!(2027 - 02 - 28)), "month end");
+        assert_eq!(due("certification"), Some(date!(2028 - 02 - 29)), "leap year month end");
+    }
+
+    #[test]
+    fn months_are_added_with_month_ends_kept() {
+        assert_eq!(add_months(date!(2024 - 10 - 18), 18), date!(2026 - 04 - 18));
+        assert_eq!(add_months(date!(2024 - 01 - 31), 1), date!(2024 - 02 - 29));
+        assert_eq!(add_months(date!(2023 - 01 - 31), 1), date!(2023 - 02 - 28));
+        assert_eq!(add_months(date!(2024 - 12 - 15), 1), date!(2025 - 01 - 15));
+        assert_eq!(add_months(date!(2024 - 03 - 31), 30), date!(2026 - 09 - 30));
+    }
+
+    #[test]
+    fn bad_answers_name_their_field() {
+        let mut bad = org("dentistry", -1.0, f64::NAN, 1.0);
+        bad.partners.push(Partner { enterprise: Enterprise::default(), share_percent: 120.0 });
+        let errors = validate(rules(), &bad).unwrap_err();
+        let fields: Vec<_> = errors.iter().map(|e| e.field).collect();
+        assert!(
+            fields.contains(&"sectors") && fields.contains(&"own") && fields.contains(&"partners"),
+            "{fields:?}"
+        );
+        let mut mixed = org("other", 1.0, 1.0, 1.0);
+        mixed.sectors.push("healthcare-provider".into());
+        assert_eq!(validate(rules(), &mixed).unwrap_err()[0].code, "contradiction");
+    }
+
+    #[test]
+    fn gdpr_duties_follow_health_data_and_scale() {
+        let r = scope(rules(), &org("healthcare-provider", 1200.0, 150.0, 120.0)).unwrap();
+        let dpo = r.gdpr.iter().find(|o| o.id == "dpo").unwrap();
+        assert!(!dpo.advice, "a hospital must appoint a DPO");
+        let r = scope(rules(), &org("healthcare-provider", 4.0, 0.5, 0.2)).unwrap();
+        assert!(r.gdpr.iter().find(|o| o.id == "dpo").unwrap().advice, "a small practice checks");
+        assert!(r.gdpr.iter().any(|o| o.id == "breach_register"));
+    }
+}
