@@ -135,6 +135,30 @@ impl Ward {
                 tx.upsert_membership(user_id, organisation.id, Membership { role, expires_at }, now).await?;
             }
         }
+        // Scoped as the large hospital it is: an essential entity in scope since the law's start.
+        let answers = ward_domain::scoping::ScopingInput {
+            sectors: vec!["healthcare-provider".into()],
+            own: ward_domain::scoping::Enterprise {
+                staff: 1850.0,
+                turnover_eur: 262_000_000.0,
+                balance_eur: 310_000_000.0,
+            },
+            established_in_belgium: true,
+            ..Default::default()
+        };
+        let scoped = ward_domain::scoping::scope(ward_domain::scoping::Rules::embedded(), &answers)
+            .map_err(AppError::Validation)?;
+        tx.save_scoping(
+            organisation.id,
+            &ward_store::StoredScoping {
+                answers: serde_json::to_string(&answers).map_err(|e| AppError::Internal(Box::new(e)))?,
+                target_level: scoped.cyfun_level.code().to_owned(),
+                override_reason: None,
+                updated_at: now,
+                updated_by: "demo".into(),
+            },
+        )
+        .await?;
         let summary = format!(
             "demo {} with {} sites and {} accounts",
             if created { "created" } else { "refreshed" },

@@ -15,6 +15,7 @@ mod error;
 mod member;
 mod organisation;
 mod readiness;
+mod scoping;
 mod sso;
 
 pub use actor::{Actor, Ctx, OrgAccess};
@@ -26,6 +27,7 @@ pub use error::AppError;
 pub use member::{CreatedAccount, Member, NewAccount};
 pub use organisation::{OrganisationInput, OrganisationProfile};
 pub use readiness::Readiness;
+pub use scoping::ScopingView;
 pub use sso::SsoConfig;
 pub use ward_store::{ApiTokenRecord, DatabaseTarget, MasterKey, SchemaStatus};
 

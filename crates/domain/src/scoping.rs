@@ -165,6 +165,14 @@ pub enum CyfunLevel {
 }
 
 impl CyfunLevel {
+    pub const ALL: [CyfunLevel; 3] = [CyfunLevel::Basic, CyfunLevel::Important, CyfunLevel::Essential];
+
+    pub fn parse(code: &str) -> Result<CyfunLevel, ValidationError> {
+        Self::ALL.into_iter().find(|l| l.code() == code.trim().to_ascii_lowercase()).ok_or_else(|| {
+            ValidationError::new("target_level", "unknown", "must be basic, important or essential")
+        })
+    }
+
     pub fn code(self) -> &'static str {
         match self {
             CyfunLevel::Basic => "basic",
@@ -457,11 +465,19 @@ pub fn scope(rules: &Rules, input: &ScopingInput) -> Result<ScopingResult, Vec<V
             source: d.source.clone(),
             advice: false,
         });
-        obligations.push(Obligation { id: "management", what: "Management approves the cybersecurity risk-management measures, oversees them and follows training.".into(), due: Some(entry), source: "Law of 26 April 2024, Art. 31; NIS2 Art. 20".into(), advice: false });
+        // Standing duties: they apply from the day the organisation is in scope, with no later deadline.
+        let since = format!("{}-{:02}-{:02}", entry.year(), entry.month() as u8, entry.day());
+        obligations.push(Obligation {
+            id: "management",
+            what: format!("Management approves the cybersecurity risk-management measures, oversees them and follows training (since {since})."),
+            due: None,
+            source: "Law of 26 April 2024, Art. 31; NIS2 Art. 20".into(),
+            advice: false,
+        });
         obligations.push(Obligation {
             id: "measures",
-            what: "Take the risk-management measures (CyFun covers them all).".into(),
-            due: Some(entry),
+            what: format!("Take the risk-management measures; CyFun covers them all (since {since})."),
+            due: None,
             source: "Law of 26 April 2024, Art. 30; NIS2 Art. 21".into(),
             advice: false,
         });

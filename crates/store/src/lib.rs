@@ -14,6 +14,7 @@ mod error;
 mod keys;
 mod organisation;
 mod schema;
+mod scoping;
 
 pub use account::{ApiTokenRecord, Credentials, NewSession, NewUser, OidcFlow, SessionRecord};
 pub use audit::{AuditQuery, CHECKPOINT_EVERY};
@@ -21,4 +22,5 @@ pub use db::{DatabaseTarget, Store, Tx, redact_url};
 pub use error::StoreError;
 pub use keys::Secret;
 pub use schema::SchemaStatus;
+pub use scoping::StoredScoping;
 pub use ward_crypto::keys::MasterKey;

@@ -146,6 +146,24 @@ async fn sign_in_language_switcher_mfa_and_sign_out() {
     assert_eq!(text(c, ".facts dd").await, "Medische praktijk");
     assert!(c.find_all(Locator::Css("p.flash")).await.unwrap().is_empty(), "the confirmation showed once");
 
+    // Scoping: the demo hospital is essential; a mistake keeps what was typed; a clinic is important.
+    c.goto(&app.url("/orgs/az-voorbeeldstad/scoping")).await.unwrap();
+    assert_eq!(find(c, "#nis2-status").await.attr("data-code").await.unwrap().as_deref(), Some("essential"));
+    fill(c, "input[name=employees]", "120").await;
+    fill(c, "input[name=turnover_eur]", "12 000 000").await;
+    fill(c, "input[name=balance_eur]", "veel").await;
+    click(c, "form.scoping button[type=submit]").await;
+    find(c, "#form-errors").await;
+    assert_eq!(
+        find(c, "input[name=turnover_eur]").await.prop("value").await.unwrap().as_deref(),
+        Some("12 000 000"),
+        "typed values kept"
+    );
+    fill(c, "input[name=balance_eur]", "8000000").await;
+    click(c, "form.scoping button[type=submit]").await;
+    assert_eq!(find(c, "#nis2-status").await.attr("data-code").await.unwrap().as_deref(), Some("important"));
+    browser.screenshot(&artifacts().join("scoping-nl.png")).await;
+
     // Turn on two-step verification from the account menu.
     toggle(c, ".usermenu summary").await;
     click(c, ".usermenu a[href='/account']").await;

@@ -11,7 +11,7 @@ use ward_domain::Permission;
 use crate::auth::{Access, authenticate, enforce};
 use crate::error::Problem;
 use crate::i18n::{Tr, locale_of};
-use crate::pages::{account, admin, audit, members, session, settings};
+use crate::pages::{account, admin, audit, members, scoping, session, settings};
 use crate::state::AppState;
 use crate::{api, assets, middleware, pages};
 
@@ -93,6 +93,9 @@ fn build(state: AppState) -> (Router, Vec<RouteInfo>) {
         .add(M::GET, "/admin/audit", Admin, get(audit::installation_log))
         // Members of the organisation in the path
         .add(M::GET, "/orgs/{slug}", Org(Permission::View), get(pages::overview))
+        .add(M::GET, "/orgs/{slug}/scoping", Org(Permission::View), get(scoping::show))
+        .add(M::POST, "/orgs/{slug}/scoping", Org(Permission::EditAny), post(scoping::save))
+        .add(M::GET, "/orgs/{slug}/scoping.ics", Org(Permission::View), get(scoping::calendar))
         .add(M::GET, "/orgs/{slug}/members", Org(Permission::View), get(members::list))
         .add(M::POST, "/orgs/{slug}/members", Org(Permission::ManageMembers), post(members::save))
         .add(M::POST, "/orgs/{slug}/members/remove", Org(Permission::ManageMembers), post(members::remove))

@@ -183,4 +183,59 @@ on_both_databases! {
         assert_eq!(headers["content-type"], "image/svg+xml");
         app.stop().await;
     }
+
+    async fn the_scoping_wizard_answers_keeps_typed_values_and_exports_dates(db) {
+        let app = TestApp::spawn(db).await;
+        let owner = with_owner(&app).await;
+        let (status, _, html) = page(&app, Some(&owner), "/orgs/az-voorbeeldstad/scoping", &[]).await;
+        assert_eq!(status, 200);
+        assert!(html.contains(r#"data-code="essential""#), "the demo hospital is scoped as essential");
+        for date in ["2025-03-18", "2026-04-18", "2027-04-18"] {
+            assert!(html.contains(&format!(r#"<time datetime="{date}">"#)), "{date} on the timeline");
+        }
+        let res = owner.get("/orgs/az-voorbeeldstad/scoping.ics").await;
+        assert_eq!(res.headers()["content-type"], "text/calendar; charset=utf-8");
+        let ics = res.text().await.unwrap();
+        assert!(ics.contains("DTSTART;VALUE=DATE:20270418") && ics.contains("TRIGGER:-P30D"));
+
+        // A mistake: everything typed stays, and the problem is named.
+        let bad = [("employees", "-5"), ("turnover_eur", "12 000 000"), ("balance_eur", "abc"), ("established_in_belgium", "on")];
+        let res = owner.post_form("/orgs/az-voorbeeldstad/scoping", &bad).await;
+        assert_eq!(res.status(), 422);
+        let html = res.text().await.unwrap();
+        assert!(html.contains(r#"id="form-errors""#));
+        assert!(html.contains("balance_eur") && html.contains("sectors"), "names the fields");
+        assert!(html.contains(r#"value="-5""#) && html.contains(r#"value="12 000 000""#), "keeps what was typed");
+
+        // A medium clinic: important, CyFun Important.
+        let clinic = [("sector", "healthcare-provider"), ("employees", "120"), ("turnover_eur", "12.000.000"), ("balance_eur", "8000000"), ("established_in_belgium", "on")];
+        let res = owner.post_form("/orgs/az-voorbeeldstad/scoping", &clinic).await;
+        assert_eq!(res.status(), 303);
+        let (_, _, html) = page(&app, Some(&owner), "/orgs/az-voorbeeldstad/scoping", &[]).await;
+        assert!(html.contains(r#"data-code="important""#));
+        assert!(html.contains(r#"<dd id="target-level">CyFun important"#));
+
+        // Overriding the recommendation needs a reason, which is kept and audited.
+        let mut higher = clinic.to_vec();
+        higher.push(("target_level", "essential"));
+        let res = owner.post_form("/orgs/az-voorbeeldstad/scoping", &higher).await;
+        assert_eq!(res.status(), 422, "no reason given");
+        higher.push(("override_reason", "The board wants certification at Essential by 2027"));
+        let res = owner.post_form("/orgs/az-voorbeeldstad/scoping", &higher).await;
+        assert_eq!(res.status(), 303);
+        let saved = app.ward.scoping(&ward_app::Ctx::cli(), "az-voorbeeldstad").await.unwrap().unwrap();
+        assert_eq!(saved.target_level.code(), "essential");
+        assert_eq!(saved.override_reason.as_deref(), Some("The board wants certification at Essential by 2027"));
+        let log = app.ward.audit_log(&ward_app::Ctx::cli(), "az-voorbeeldstad", &ward_app::AuditFilter { action: Some("scoping.".into()), ..Default::default() }).await.unwrap();
+        assert!(log[0].entry.summary.contains("override"));
+
+        // A viewer reads the result but gets no form.
+        let password = app.ward.refresh_demo(&ward_app::Ctx::cli()).await.unwrap().password;
+        let viewer = app.sign_in("directie@az-voorbeeldstad.example", &password).await;
+        let (status, _, html) = page(&app, Some(&viewer), "/orgs/az-voorbeeldstad/scoping", &[("accept-language", "nl")]).await;
+        assert_eq!(status, 200);
+        assert!(!html.contains(r#"<form class="scoping""#));
+        assert!(html.contains("Essentiële entiteit"), "the refreshed demo is essential again, in Dutch");
+        app.stop().await;
+    }
 }

@@ -17,7 +17,8 @@ pub const FLASH_COOKIE: &str = "ward_flash";
 
 /// Flash messages are keys from this list, never text from the cookie: a forged cookie can at
 /// worst show one of these.
-const FLASH_KEYS: [(&str, &str); 13] = [
+const FLASH_KEYS: [(&str, &str); 14] = [
+    ("scoping_saved", "flash.scoping_saved"),
     ("language_changed", "flash.language_changed"),
     ("signed_out", "flash.signed_out"),
     ("signed_out_everywhere", "flash.signed_out_everywhere"),

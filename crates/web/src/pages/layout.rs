@@ -26,17 +26,20 @@ pub struct NavItem {
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Section {
     Overview,
+    Scoping,
     Members,
     Audit,
     Settings,
 }
 
 impl Section {
-    const ALL: [Section; 4] = [Section::Overview, Section::Members, Section::Audit, Section::Settings];
+    const ALL: [Section; 5] =
+        [Section::Overview, Section::Scoping, Section::Members, Section::Audit, Section::Settings];
 
     fn href(self, slug: &str) -> String {
         match self {
             Section::Overview => format!("/orgs/{slug}"),
+            Section::Scoping => format!("/orgs/{slug}/scoping"),
             Section::Members => format!("/orgs/{slug}/members"),
             Section::Audit => format!("/orgs/{slug}/audit"),
             Section::Settings => format!("/orgs/{slug}/settings"),
@@ -46,6 +49,7 @@ impl Section {
     fn label_key(self) -> &'static str {
         match self {
             Section::Overview => "nav.overview",
+            Section::Scoping => "nav.scoping",
             Section::Members => "nav.members",
             Section::Audit => "nav.audit",
             Section::Settings => "nav.settings",
@@ -54,7 +58,7 @@ impl Section {
 
     fn permission(self) -> Permission {
         match self {
-            Section::Overview | Section::Members => Permission::View,
+            Section::Overview | Section::Scoping | Section::Members => Permission::View,
             Section::Audit => Permission::ViewAuditLog,
             Section::Settings => Permission::ManageOrganisation,
         }

@@ -10,6 +10,7 @@ pub mod language;
 mod layout;
 pub mod members;
 mod organisation;
+pub mod scoping;
 pub mod session;
 pub mod settings;
 
