@@ -26,6 +26,9 @@ pub struct Rules {
 #[derive(Debug, Clone, Deserialize)]
 pub struct SizeRules {
     pub source: String,
+    /// The date these thresholds apply from.
+    #[serde(with = "iso_date")]
+    pub effective: Date,
     pub medium_min_staff: f64,
     pub small_max_money_eur: u64,
     pub large_min_staff: f64,
@@ -37,6 +40,8 @@ pub struct SizeRules {
 pub struct DeadlineRules {
     pub source: String,
     #[serde(with = "iso_date")]
+    pub effective: Date,
+    #[serde(with = "iso_date")]
     pub registration_fixed: Date,
     pub registration_months: u32,
     pub verification_months: u32,
@@ -47,6 +52,8 @@ pub struct DeadlineRules {
 /// A sector of NIS2's annexes (or none of them).
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq)]
 pub struct Sector {
+    #[serde(with = "iso_date", skip_serializing)]
+    pub effective: Date,
     pub slug: String,
     pub name: String,
     /// `I`, `II` or `none`.
@@ -186,8 +193,19 @@ impl CyfunLevel {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Reason {
     pub rule: &'static str,
+    /// Ward's English wording (API, CLI).
     pub text: String,
     pub source: String,
+    /// The message (see [`MESSAGES`]) and its values, for pages in other languages.
+    #[serde(skip)]
+    pub message: Message,
+}
+
+/// A message of [`MESSAGES`] with the values for its `{placeholders}`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Message {
+    pub key: &'static str,
+    pub params: Vec<(&'static str, String)>,
 }
 
 /// Something the organisation must (or, when `advice`, should) do, and by when.
@@ -195,6 +213,8 @@ pub struct Reason {
 pub struct Obligation {
     pub id: &'static str,
     pub what: String,
+    #[serde(skip)]
+    pub message: Message,
     /// `None` for standing duties that apply from now on (e.g. incident reporting).
     pub due: Option<Date>,
     pub source: String,
@@ -329,6 +349,131 @@ pub fn size_class(rules: &SizeRules, e: &Enterprise) -> SizeClass {
     }
 }
 
+/// Ward's English wording of every reason and obligation, by key. Pages show the same messages
+/// in Dutch and French from the locale files (`scoping_text.<key>`); a test keeps them in step.
+pub const MESSAGES: &[(&str, &str)] = &[
+    (
+        "size_group",
+        "Linked enterprises count in full and partner enterprises in proportion to the share held: together {staff} staff, {turnover} turnover, {balance} balance-sheet total.",
+    ),
+    (
+        "size_large",
+        "Large enterprise: {staff} or more staff, or both turnover above {turnover} and balance-sheet total above {balance}.",
+    ),
+    (
+        "size_small",
+        "Small enterprise: fewer than {staff} staff, and turnover or balance-sheet total of at most {money}.",
+    ),
+    ("size_medium", "Medium-sized enterprise: neither small nor large."),
+    (
+        "size_public",
+        "A public body's figures are not added to those of the entities it controls; only the organisation's own (and its linked and partner enterprises') count.",
+    ),
+    ("sector_annex_i", "{sector}: a sector of high criticality (Annex I)."),
+    ("sector_annex_ii", "{sector}: another critical sector (Annex II)."),
+    ("sector_none", "{sector}: not a NIS2 sector."),
+    (
+        "scope_abroad",
+        "Not established in Belgium: the Belgian NIS2 law does not apply; the law of the member state of establishment does.",
+    ),
+    ("scope_designated_essential", "Designated by the authority as an essential entity, whatever its size."),
+    ("scope_designated_important", "Designated by the authority as an important entity, whatever its size."),
+    ("scope_essential", "A large enterprise in an Annex I sector is an essential entity."),
+    (
+        "scope_important",
+        "A medium-sized enterprise in an Annex I sector, or a medium or large one in an Annex II sector, is an important entity.",
+    ),
+    (
+        "scope_sole_provider",
+        "Below the size thresholds, but the sole provider of a critical service: the authority may designate it; check with the CCB.",
+    ),
+    (
+        "scope_check_designation",
+        "Below the size thresholds: not in scope unless the authority designates it (for example as the sole provider of a critical service, or where a disruption would have a significant impact); check with the CCB if in doubt.",
+    ),
+    ("scope_none", "No activity in a NIS2 sector."),
+    (
+        "level_essential",
+        "Essential entities aim at CyFun Important or Essential; for a large health care organisation the CCB's sector risk assessment points to Essential. ISO/IEC 27001 certification with a statement of applicability of the same level is the alternative route.",
+    ),
+    (
+        "level_important_health",
+        "Important entities aim at CyFun Basic or Important; in health care, patient safety and 24/7 operations point to Important. Conformity assessment is voluntary for important entities, but supervision after an incident judges the measures in place.",
+    ),
+    (
+        "level_important_other",
+        "Important entities in Annex II sectors aim at CyFun Basic or Important; Basic is the minimum.",
+    ),
+    (
+        "level_basic",
+        "Not (yet) in scope: the CCB recommends CyFun Basic as a minimum, in particular for suppliers of NIS2 entities (hospitals will ask).",
+    ),
+    ("registration", "Register the organisation with the CCB on Safeonweb@work."),
+    (
+        "management",
+        "Management approves the cybersecurity risk-management measures, oversees them and follows training (since {since}).",
+    ),
+    ("measures", "Take the risk-management measures; CyFun covers them all (since {since})."),
+    (
+        "incident_reporting",
+        "Report significant incidents to the CCB: early warning within 24 h, notification within 72 h, final report within one month.",
+    ),
+    (
+        "verification",
+        "Conformity assessment, first step: CyFun Basic or Important verification (or ISO/IEC 27001 scope and statement of applicability).",
+    ),
+    ("certification", "Conformity assessment: CyFun {level} certification (or ISO/IEC 27001 certification)."),
+    ("check_designation", "Ask the CCB whether the organisation is, or will be, designated."),
+    ("reassessment", "Review the CyFun self-assessment."),
+    ("records", "Keep a record of processing activities."),
+    ("breach_register", "Document every personal-data breach, notified or not, in a breach register."),
+    (
+        "breach_notification",
+        "Notify personal-data breaches to the Data Protection Authority (APD/GBA) within 72 hours unless unlikely to result in a risk; tell patients when the risk to them is high.",
+    ),
+    ("dpo_required", "Appoint a data protection officer: health data are processed on a large scale."),
+    (
+        "dpo_check",
+        "Check whether a data protection officer is needed: it is when health data are processed on a large scale (a single practice usually is not).",
+    ),
+    (
+        "dpia",
+        "Carry out a data protection impact assessment for large-scale processing of health data (EHR, PACS, lab systems).",
+    ),
+];
+
+/// Fills a template's `{placeholders}`.
+pub fn fill(template: &str, params: &[(&'static str, String)]) -> String {
+    params.iter().fold(template.to_owned(), |text, (name, value)| text.replace(&format!("{{{name}}}"), value))
+}
+
+fn message(key: &'static str, params: Vec<(&'static str, String)>) -> (String, Message) {
+    let template = MESSAGES.iter().find(|(k, _)| *k == key).map_or(key, |(_, t)| t);
+    (fill(template, &params), Message { key, params })
+}
+
+fn reason(
+    rule: &'static str,
+    key: &'static str,
+    params: Vec<(&'static str, String)>,
+    source: impl Into<String>,
+) -> Reason {
+    let (text, message) = message(key, params);
+    Reason { rule, text, source: source.into(), message }
+}
+
+fn duty(
+    id: &'static str,
+    key: &'static str,
+    params: Vec<(&'static str, String)>,
+    due: Option<Date>,
+    source: impl Into<String>,
+    advice: bool,
+) -> Obligation {
+    let (what, message) = message(key, params);
+    Obligation { id, what, message, due, source: source.into(), advice }
+}
+
 /// Applies the rules to the answers.
 pub fn scope(rules: &Rules, input: &ScopingInput) -> Result<ScopingResult, Vec<ValidationError>> {
     validate(rules, input)?;
@@ -336,51 +481,56 @@ pub fn scope(rules: &Rules, input: &ScopingInput) -> Result<ScopingResult, Vec<V
     let size_src = rules.size.source.clone();
     let total = combined(input);
     if !input.linked.is_empty() || !input.partners.is_empty() {
-        reasons.push(Reason {
-            rule: "size.group",
-            text: format!(
-                "Linked enterprises count in full and partner enterprises in proportion to the share held: together {:.1} staff, {} turnover, {} balance-sheet total.",
-                total.staff,
-                eur(total.turnover_eur),
-                eur(total.balance_eur)
-            ),
-            source: size_src.clone(),
-        });
+        let params = vec![
+            ("staff", format!("{:.1}", total.staff)),
+            ("turnover", eur(total.turnover_eur)),
+            ("balance", eur(total.balance_eur)),
+        ];
+        reasons.push(reason("size.group", "size_group", params, size_src.clone()));
     }
     let size = size_class(&rules.size, &total);
-    let size_text = match size {
-        SizeClass::Large => format!(
-            "Large enterprise: {} or more staff, or both turnover above {} and balance-sheet total above {}.",
-            rules.size.large_min_staff,
-            eur(rules.size.large_min_turnover_eur as f64),
-            eur(rules.size.large_min_balance_eur as f64)
+    let size_reason = match size {
+        SizeClass::Large => reason(
+            "size.class",
+            "size_large",
+            vec![
+                ("staff", rules.size.large_min_staff.to_string()),
+                ("turnover", eur(rules.size.large_min_turnover_eur as f64)),
+                ("balance", eur(rules.size.large_min_balance_eur as f64)),
+            ],
+            size_src.clone(),
         ),
-        SizeClass::Small => format!(
-            "Small enterprise: fewer than {} staff, and turnover or balance-sheet total of at most {}.",
-            rules.size.medium_min_staff,
-            eur(rules.size.small_max_money_eur as f64)
+        SizeClass::Small => reason(
+            "size.class",
+            "size_small",
+            vec![
+                ("staff", rules.size.medium_min_staff.to_string()),
+                ("money", eur(rules.size.small_max_money_eur as f64)),
+            ],
+            size_src.clone(),
         ),
-        SizeClass::Medium => "Medium-sized enterprise: neither small nor large.".to_owned(),
+        SizeClass::Medium => reason("size.class", "size_medium", vec![], size_src.clone()),
     };
-    reasons.push(Reason { rule: "size.class", text: size_text, source: size_src.clone() });
+    reasons.push(size_reason);
     if input.public_entity {
-        reasons.push(Reason {
-            rule: "size.public",
-            text: "A public body's figures are not added to those of the entities it controls; only the organisation's own (and its linked and partner enterprises') count.".into(),
-            source: "CCB, NIS2 scope guidance".into(),
-        });
+        reasons.push(reason("size.public", "size_public", vec![], "CCB, NIS2 scope guidance"));
     }
 
     let sectors: Vec<&Sector> = input.sectors.iter().filter_map(|s| rules.sector(s)).collect();
     let annex_i = sectors.iter().any(|s| s.annex == "I");
     let annex_ii = sectors.iter().any(|s| s.annex == "II");
     for s in &sectors {
-        let text = match s.annex.as_str() {
-            "I" => format!("{}: a sector of high criticality (Annex I).", s.name),
-            "II" => format!("{}: another critical sector (Annex II).", s.name),
-            _ => format!("{}: not a NIS2 sector.", s.name),
+        let key = match s.annex.as_str() {
+            "I" => "sector_annex_i",
+            "II" => "sector_annex_ii",
+            _ => "sector_none",
         };
-        reasons.push(Reason { rule: "sector.annex", text, source: s.source.clone() });
+        reasons.push(reason(
+            "sector.annex",
+            key,
+            vec![("sector", s.name.clone()), ("sector_slug", s.slug.clone())],
+            s.source.clone(),
+        ));
     }
 
     let by_size = match (size, annex_i, annex_ii) {
@@ -392,62 +542,51 @@ pub fn scope(rules: &Rules, input: &ScopingInput) -> Result<ScopingResult, Vec<V
         _ => Nis2Status::OutOfScope,
     };
     let nis2 = if !input.established_in_belgium {
-        reasons.push(Reason {
-            rule: "scope.establishment",
-            text: "Not established in Belgium: the Belgian NIS2 law does not apply; the law of the member state of establishment does.".into(),
-            source: "Law of 26 April 2024, Art. 4; NIS2 Art. 26".into(),
-        });
+        reasons.push(reason(
+            "scope.establishment",
+            "scope_abroad",
+            vec![],
+            "Law of 26 April 2024, Art. 4; NIS2 Art. 26",
+        ));
         Nis2Status::OutOfScope
     } else if let Some(designated) = input.designated {
-        reasons.push(Reason {
-            rule: "scope.designation",
-            text: format!(
-                "Designated by the authority as {} entity, whatever its size.",
-                if designated == Nis2Status::Essential { "an essential" } else { "an important" }
-            ),
-            source: "Law of 26 April 2024, Art. 11; NIS2 Art. 2(2)".into(),
-        });
+        let key = if designated == Nis2Status::Essential {
+            "scope_designated_essential"
+        } else {
+            "scope_designated_important"
+        };
+        reasons.push(reason(
+            "scope.designation",
+            key,
+            vec![],
+            "Law of 26 April 2024, Art. 11; NIS2 Art. 2(2)",
+        ));
         designated.min(by_size)
     } else {
-        let text = match by_size {
-            Nis2Status::Essential => "A large enterprise in an Annex I sector is an essential entity.".to_owned(),
-            Nis2Status::Important => "A medium-sized enterprise in an Annex I sector, or a medium or large one in an Annex II sector, is an important entity.".to_owned(),
-            Nis2Status::CheckDesignation if input.sole_provider => "Below the size thresholds, but the sole provider of a critical service: the authority may designate it; check with the CCB.".to_owned(),
-            Nis2Status::CheckDesignation => "Below the size thresholds: not in scope unless the authority designates it (for example as the sole provider of a critical service, or where a disruption would have a significant impact); check with the CCB if in doubt.".to_owned(),
-            Nis2Status::OutOfScope => "No activity in a NIS2 sector.".to_owned(),
+        let key = match by_size {
+            Nis2Status::Essential => "scope_essential",
+            Nis2Status::Important => "scope_important",
+            Nis2Status::CheckDesignation if input.sole_provider => "scope_sole_provider",
+            Nis2Status::CheckDesignation => "scope_check_designation",
+            Nis2Status::OutOfScope => "scope_none",
         };
-        reasons.push(Reason {
-            rule: "scope.category",
-            text,
-            source: "Law of 26 April 2024, Art. 3 and 9; NIS2 Art. 3".into(),
-        });
+        reasons.push(reason(
+            "scope.category",
+            key,
+            vec![],
+            "Law of 26 April 2024, Art. 3 and 9; NIS2 Art. 3",
+        ));
         by_size
     };
 
     let health = sectors.iter().any(|s| s.health);
     let (cyfun_level, why) = match nis2 {
-        Nis2Status::Essential => (
-            CyfunLevel::Essential,
-            "Essential entities aim at CyFun Important or Essential; for a large health care organisation the CCB's sector risk assessment points to Essential. ISO/IEC 27001 certification with a statement of applicability of the same level is the alternative route.",
-        ),
-        Nis2Status::Important if health || annex_i => (
-            CyfunLevel::Important,
-            "Important entities aim at CyFun Basic or Important; in health care, patient safety and 24/7 operations point to Important. Conformity assessment is voluntary for important entities, but supervision after an incident judges the measures in place.",
-        ),
-        Nis2Status::Important => (
-            CyfunLevel::Basic,
-            "Important entities in Annex II sectors aim at CyFun Basic or Important; Basic is the minimum.",
-        ),
-        _ => (
-            CyfunLevel::Basic,
-            "Not (yet) in scope: the CCB recommends CyFun Basic as a minimum, in particular for suppliers of NIS2 entities (hospitals will ask).",
-        ),
+        Nis2Status::Essential => (CyfunLevel::Essential, "level_essential"),
+        Nis2Status::Important if health || annex_i => (CyfunLevel::Important, "level_important_health"),
+        Nis2Status::Important => (CyfunLevel::Basic, "level_important_other"),
+        _ => (CyfunLevel::Basic, "level_basic"),
     };
-    reasons.push(Reason {
-        rule: "cyfun.level",
-        text: why.to_owned(),
-        source: "CCB, choosing the CyberFundamentals assurance level".into(),
-    });
+    reasons.push(reason("cyfun.level", why, vec![], "CCB, choosing the CyberFundamentals assurance level"));
 
     let entry = input.entry_into_scope.unwrap_or(rules.in_force);
     let d = &rules.deadlines;
@@ -458,86 +597,89 @@ pub fn scope(rules: &Rules, input: &ScopingInput) -> Result<ScopingResult, Vec<V
         } else {
             add_months(entry, d.registration_months)
         };
-        obligations.push(Obligation {
-            id: "registration",
-            what: "Register the organisation with the CCB on Safeonweb@work.".into(),
-            due: Some(registration),
-            source: d.source.clone(),
-            advice: false,
-        });
+        obligations.push(duty(
+            "registration",
+            "registration",
+            vec![],
+            Some(registration),
+            d.source.clone(),
+            false,
+        ));
         // Standing duties: they apply from the day the organisation is in scope, with no later deadline.
         let since = format!("{}-{:02}-{:02}", entry.year(), entry.month() as u8, entry.day());
-        obligations.push(Obligation {
-            id: "management",
-            what: format!("Management approves the cybersecurity risk-management measures, oversees them and follows training (since {since})."),
-            due: None,
-            source: "Law of 26 April 2024, Art. 31; NIS2 Art. 20".into(),
-            advice: false,
-        });
-        obligations.push(Obligation {
-            id: "measures",
-            what: format!("Take the risk-management measures; CyFun covers them all (since {since})."),
-            due: None,
-            source: "Law of 26 April 2024, Art. 30; NIS2 Art. 21".into(),
-            advice: false,
-        });
-        obligations.push(Obligation { id: "incident_reporting", what: "Report significant incidents to the CCB: early warning within 24 h, notification within 72 h, final report within one month.".into(), due: None, source: "Law of 26 April 2024, Art. 34–35; NIS2 Art. 23".into(), advice: false });
+        obligations.push(duty(
+            "management",
+            "management",
+            vec![("since", since.clone())],
+            None,
+            "Law of 26 April 2024, Art. 31; NIS2 Art. 20",
+            false,
+        ));
+        obligations.push(duty(
+            "measures",
+            "measures",
+            vec![("since", since)],
+            None,
+            "Law of 26 April 2024, Art. 30; NIS2 Art. 21",
+            false,
+        ));
+        obligations.push(duty(
+            "incident_reporting",
+            "incident_reporting",
+            vec![],
+            None,
+            "Law of 26 April 2024, Art. 34–35; NIS2 Art. 23",
+            false,
+        ));
     }
     if nis2 == Nis2Status::Essential {
-        obligations.push(Obligation { id: "verification", what: "Conformity assessment, first step: CyFun Basic or Important verification (or ISO/IEC 27001 scope and statement of applicability).".into(), due: Some(add_months(entry, d.verification_months)), source: d.source.clone(), advice: false });
-        obligations.push(Obligation {
-            id: "certification",
-            what: format!(
-                "Conformity assessment: CyFun {} certification (or ISO/IEC 27001 certification).",
-                if cyfun_level == CyfunLevel::Essential { "Essential" } else { "Important" }
-            ),
-            due: Some(add_months(entry, d.certification_months)),
-            source: d.source.clone(),
-            advice: false,
-        });
+        obligations.push(duty(
+            "verification",
+            "verification",
+            vec![],
+            Some(add_months(entry, d.verification_months)),
+            d.source.clone(),
+            false,
+        ));
+        let level = if cyfun_level == CyfunLevel::Essential { "Essential" } else { "Important" };
+        obligations.push(duty(
+            "certification",
+            "certification",
+            vec![("level", level.to_owned())],
+            Some(add_months(entry, d.certification_months)),
+            d.source.clone(),
+            false,
+        ));
     }
     if nis2 == Nis2Status::CheckDesignation {
-        obligations.push(Obligation {
-            id: "check_designation",
-            what: "Ask the CCB whether the organisation is, or will be, designated.".into(),
-            due: None,
-            source: "Law of 26 April 2024, Art. 11".into(),
-            advice: true,
-        });
+        obligations.push(duty(
+            "check_designation",
+            "check_designation",
+            vec![],
+            None,
+            "Law of 26 April 2024, Art. 11",
+            true,
+        ));
     }
-    obligations.push(Obligation {
-        id: "reassessment",
-        what: "Review the CyFun self-assessment.".into(),
-        due: Some(add_months(entry.max(rules.in_force), d.reassessment_months)),
-        source: "Ward's advice".into(),
-        advice: true,
-    });
+    obligations.push(duty(
+        "reassessment",
+        "reassessment",
+        vec![],
+        Some(add_months(entry.max(rules.in_force), d.reassessment_months)),
+        "Ward's advice",
+        true,
+    ));
 
     let mut gdpr = vec![
-        Obligation { id: "records", what: "Keep a record of processing activities.".into(), due: None, source: "GDPR Art. 30".into(), advice: false },
-        Obligation { id: "breach_register", what: "Document every personal-data breach, notified or not, in a breach register.".into(), due: None, source: "GDPR Art. 33(5)".into(), advice: false },
-        Obligation { id: "breach_notification", what: "Notify personal-data breaches to the Data Protection Authority (APD/GBA) within 72 hours unless unlikely to result in a risk; tell patients when the risk to them is high.".into(), due: None, source: "GDPR Art. 33–34".into(), advice: false },
+        duty("records", "records", vec![], None, "GDPR Art. 30", false),
+        duty("breach_register", "breach_register", vec![], None, "GDPR Art. 33(5)", false),
+        duty("breach_notification", "breach_notification", vec![], None, "GDPR Art. 33–34", false),
     ];
     if health {
         let large_scale = size != SizeClass::Small;
-        gdpr.push(Obligation {
-            id: "dpo",
-            what: if large_scale {
-                "Appoint a data protection officer: health data are processed on a large scale.".into()
-            } else {
-                "Check whether a data protection officer is needed: it is when health data are processed on a large scale (a single practice usually is not).".into()
-            },
-            due: None,
-            source: "GDPR Art. 37(1)(c); recital 91".into(),
-            advice: !large_scale,
-        });
-        gdpr.push(Obligation {
-            id: "dpia",
-            what: "Carry out a data protection impact assessment for large-scale processing of health data (EHR, PACS, lab systems).".into(),
-            due: None,
-            source: "GDPR Art. 35(3)(b)".into(),
-            advice: !large_scale,
-        });
+        let dpo = if large_scale { "dpo_required" } else { "dpo_check" };
+        gdpr.push(duty("dpo", dpo, vec![], None, "GDPR Art. 37(1)(c); recital 91", !large_scale));
+        gdpr.push(duty("dpia", "dpia", vec![], None, "GDPR Art. 35(3)(b)", !large_scale));
     }
     Ok(ScopingResult { size, nis2, cyfun_level, reasons, obligations, gdpr, combined: total })
 }

@@ -100,6 +100,33 @@ impl Tr {
         self.catalog.get(self.locale, &key).or_else(|| self.catalog.get(Locale::En, &key)).unwrap_or(code)
     }
 
+    /// A scoping message (`scoping_text.<key>`) with its values filled in; a sector is shown by
+    /// its localised name. Falls back to English, then to the domain's own text.
+    pub fn scoping_message(&self, message: &ward_domain::scoping::Message, english: &str) -> String {
+        let key = format!("scoping_text.{}", message.key);
+        let Some(template) =
+            self.catalog.get(self.locale, &key).or_else(|| self.catalog.get(Locale::En, &key))
+        else {
+            return english.to_owned();
+        };
+        let slug = message.params.iter().find(|(k, _)| *k == "sector_slug").map(|(_, v)| v.clone());
+        let params: Vec<(&'static str, String)> = message
+            .params
+            .iter()
+            .map(|(k, v)| match (*k, &slug) {
+                ("sector", Some(slug)) => (*k, self.sector_name(slug).unwrap_or(v).to_owned()),
+                _ => (*k, v.clone()),
+            })
+            .collect();
+        ward_domain::scoping::fill(template, &params)
+    }
+
+    /// A sector's name in the reader's language.
+    pub fn sector_name(&self, slug: &str) -> Option<&'static str> {
+        let key = format!("sector.{slug}");
+        self.catalog.get(self.locale, &key).or_else(|| self.catalog.get(Locale::En, &key))
+    }
+
     pub fn locales(&self) -> [Locale; 3] {
         Locale::ALL
     }
@@ -197,6 +224,40 @@ mod tests {
             }
         }
         out
+    }
+
+    #[test]
+    fn scoping_messages_match_the_domain_and_exist_in_every_language() {
+        let catalog = Catalog::parse(&SOURCES).unwrap();
+        for (key, template) in ward_domain::scoping::MESSAGES {
+            let full = format!("scoping_text.{key}");
+            assert_eq!(
+                catalog.get(Locale::En, &full),
+                Some(*template),
+                "en.toml differs from the domain for {key}"
+            );
+            for locale in [Locale::Nl, Locale::Fr] {
+                let text =
+                    catalog.get(locale, &full).unwrap_or_else(|| panic!("{} lacks {key}", locale.tag()));
+                let placeholders = |t: &str| t.matches('{').count();
+                assert_eq!(
+                    placeholders(text),
+                    placeholders(template),
+                    "{} {key}: same placeholders",
+                    locale.tag()
+                );
+            }
+        }
+        for sector in &ward_domain::scoping::Rules::embedded().sectors {
+            for locale in Locale::ALL {
+                assert!(
+                    catalog.get(locale, &format!("sector.{}", sector.slug)).is_some(),
+                    "{} lacks sector {}",
+                    locale.tag(),
+                    sector.slug
+                );
+            }
+        }
     }
 
     #[test]

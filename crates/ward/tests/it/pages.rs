@@ -236,6 +236,45 @@ on_both_databases! {
         assert_eq!(status, 200);
         assert!(!html.contains(r#"<form class="scoping""#));
         assert!(html.contains("Essentiële entiteit"), "the refreshed demo is essential again, in Dutch");
+        assert!(html.contains("Een grote onderneming in een sector van bijlage I is een essentiële entiteit."), "the reasons too");
+        assert!(html.contains("Registreer de organisatie bij het CCB op Safeonweb@work."), "and the obligations");
+
+        // The same through the API.
+        let owner = app.sign_in(OWNER, &password).await;
+        let saved: serde_json::Value = owner.get("/api/v1/orgs/az-voorbeeldstad/scoping").await.json().await.unwrap();
+        assert_eq!(saved["result"]["nis2"], "essential");
+        assert_eq!(saved["target_level"], "essential");
+        let answers = serde_json::json!({"sectors": ["healthcare-provider"], "employees": 60, "turnover_eur": 5_000_000, "balance_eur": 4_000_000});
+        let res = owner.json(reqwest::Method::PUT, "/api/v1/orgs/az-voorbeeldstad/scoping", Some(serde_json::json!({"answers": answers, "target_level": "basic"}))).await;
+        assert_eq!(res.status(), 422, "an override needs a reason");
+        let res = owner.json(reqwest::Method::PUT, "/api/v1/orgs/az-voorbeeldstad/scoping", Some(serde_json::json!({"answers": answers}))).await;
+        assert_eq!(res.status(), 200);
+        let saved: serde_json::Value = res.json().await.unwrap();
+        assert_eq!(saved["result"]["nis2"], "important");
+        let viewer_put = viewer.json(reqwest::Method::PUT, "/api/v1/orgs/az-voorbeeldstad/scoping", Some(serde_json::json!({"answers": answers}))).await;
+        assert_eq!(viewer_put.status(), 403);
+        app.stop().await;
+    }
+
+    async fn the_wizard_agrees_with_the_shared_table(db) {
+        let app = TestApp::spawn(db).await;
+        let owner = with_owner(&app).await;
+        for (staff, turnover, balance, linked, designated, nis2, level) in crate::SCOPING_CASES {
+            let form = [
+                ("sector", "healthcare-provider"),
+                ("employees", staff),
+                ("turnover_eur", turnover),
+                ("balance_eur", balance),
+                ("linked_employees", linked),
+                ("designated", designated),
+                ("established_in_belgium", "on"),
+            ];
+            let res = owner.post_form("/orgs/az-voorbeeldstad/scoping", &form).await;
+            assert_eq!(res.status(), 303, "{form:?}");
+            let (_, _, html) = page(&app, Some(&owner), "/orgs/az-voorbeeldstad/scoping", &[]).await;
+            assert!(html.contains(&format!(r#"data-code="{nis2}""#)), "{form:?} → {nis2}");
+            assert!(html.contains(&format!(r#"<dd id="cyfun-level">CyFun {level}</dd>"#)), "{form:?} → {level}");
+        }
         app.stop().await;
     }
 }

@@ -84,7 +84,10 @@ pub(crate) fn groups() -> Vec<(Access, OpenApiRouter<AppState>)> {
         ),
         (
             Access::Org(Permission::View),
-            OpenApiRouter::new().routes(routes!(organisation::show)).routes(routes!(organisation::members)),
+            OpenApiRouter::new()
+                .routes(routes!(organisation::show))
+                .routes(routes!(organisation::members))
+                .routes(routes!(scoping::show)),
         ),
         (
             Access::Org(Permission::ManageMembers),
@@ -93,6 +96,7 @@ pub(crate) fn groups() -> Vec<(Access, OpenApiRouter<AppState>)> {
                 .routes(routes!(organisation::remove_member)),
         ),
         (Access::Org(Permission::ViewAuditLog), OpenApiRouter::new().routes(routes!(organisation::audit))),
+        (Access::Org(Permission::EditAny), OpenApiRouter::new().routes(routes!(scoping::save))),
         (
             Access::Org(Permission::ManageOrganisation),
             OpenApiRouter::new().routes(routes!(organisation::set_policy)),

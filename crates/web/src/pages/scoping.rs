@@ -86,7 +86,7 @@ fn number(n: f64) -> String {
     if n.fract() == 0.0 { format!("{n:.0}") } else { n.to_string() }
 }
 
-fn rows(list: &[Obligation], today: Date) -> Vec<ObligationRow> {
+fn rows(tr: Tr, list: &[Obligation], today: Date) -> Vec<ObligationRow> {
     let mut rows: Vec<&Obligation> = list.iter().collect();
     rows.sort_by_key(|o| o.due.unwrap_or(Date::MAX));
     rows.into_iter()
@@ -94,7 +94,7 @@ fn rows(list: &[Obligation], today: Date) -> Vec<ObligationRow> {
             due: o.due.map(day),
             overdue: o.due.is_some_and(|d| d < today),
             days_left: o.due.filter(|d| *d >= today).map(|d| (d - today).whole_days()),
-            what: o.what.clone(),
+            what: tr.scoping_message(&o.message, &o.what),
             source: o.source.clone(),
             advice: o.advice,
         })
@@ -126,9 +126,13 @@ fn result_view(tr: Tr, v: &ScopingView) -> ResultView {
         level: format!("CyFun {}", r.cyfun_level.code()),
         target: format!("CyFun {}", v.target_level.code()),
         override_reason: v.override_reason.clone(),
-        obligations: rows(&r.obligations, today),
-        gdpr: rows(&r.gdpr, today),
-        reasons: r.reasons.iter().map(|x| (x.text.clone(), x.source.clone())).collect(),
+        obligations: rows(tr, &r.obligations, today),
+        gdpr: rows(tr, &r.gdpr, today),
+        reasons: r
+            .reasons
+            .iter()
+            .map(|x| (tr.scoping_message(&x.message, &x.text), x.source.clone()))
+            .collect(),
     }
 }
 
@@ -195,7 +199,13 @@ async fn render(
     let sectors = Rules::embedded()
         .sectors
         .iter()
-        .map(|s| (s.slug.clone(), s.name.clone(), form.sectors.contains(&s.slug)))
+        .map(|s| {
+            (
+                s.slug.clone(),
+                tr.sector_name(&s.slug).unwrap_or(&s.name).to_owned(),
+                form.sectors.contains(&s.slug),
+            )
+        })
         .collect();
     Ok(ScopingPage {
         layout,
