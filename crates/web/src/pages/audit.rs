@@ -15,7 +15,7 @@ use ward_domain::AuditEntry;
 use crate::auth::Auth;
 use crate::error::{OrPage, PageError};
 use crate::i18n::Tr;
-use crate::pages::layout::{Layout, PageContext, Section};
+use crate::pages::layout::{Layout, PageContext, Section, org_layout};
 use crate::state::AppState;
 
 const PAGE: i64 = 100;
@@ -87,17 +87,7 @@ pub async fn org_log(
 ) -> Result<AuditPage, PageError> {
     let profile = state.ward.organisation(&auth.ctx, &slug).await.or_page(tr)?;
     let entries = state.ward.audit_log(&auth.ctx, &slug, &q.filter(PAGE)).await.or_page(tr)?;
-    let org = &profile.organisation;
-    let layout = Layout::build(
-        &state.ward,
-        &auth,
-        tr,
-        ctx,
-        tr.t("audit.title"),
-        Some((org, profile.role, Section::Audit)),
-    )
-    .await
-    .or_page(tr)?;
+    let layout = org_layout(&state, &auth, tr, ctx, &profile, "audit.title", Section::Audit).await?;
     let older = (entries.len() as i64 == PAGE).then(|| entries.last().map(|e| e.seq)).flatten();
     Ok(AuditPage {
         layout,

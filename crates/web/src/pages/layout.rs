@@ -179,3 +179,27 @@ impl Layout {
         })
     }
 }
+
+/// The frame of a page inside an organisation: the layout with the organisation's sections and
+/// `section` marked as the current one.
+pub async fn org_layout(
+    state: &crate::state::AppState,
+    auth: &Auth,
+    tr: Tr,
+    ctx: PageContext,
+    profile: &ward_app::OrganisationProfile,
+    title_key: &'static str,
+    section: Section,
+) -> Result<Layout, crate::error::PageError> {
+    use crate::error::OrPage;
+    Layout::build(
+        &state.ward,
+        auth,
+        tr,
+        ctx,
+        tr.t(title_key),
+        Some((&profile.organisation, profile.role, section)),
+    )
+    .await
+    .or_page(tr)
+}

@@ -16,7 +16,7 @@ use crate::auth::Auth;
 use crate::error::{OrPage, PageError};
 use crate::i18n::Tr;
 use crate::pages::language::redirect_with_flash;
-use crate::pages::layout::{Layout, PageContext, Section};
+use crate::pages::layout::{Layout, PageContext, Section, org_layout};
 use crate::state::AppState;
 
 pub struct MemberRow {
@@ -53,16 +53,7 @@ async fn render(
     let profile = state.ward.organisation(&auth.ctx, slug).await.or_page(tr)?;
     let members = state.ward.members(&auth.ctx, slug).await.or_page(tr)?;
     let org = &profile.organisation;
-    let layout = Layout::build(
-        &state.ward,
-        auth,
-        tr,
-        ctx,
-        tr.t("members.title"),
-        Some((org, profile.role, Section::Members)),
-    )
-    .await
-    .or_page(tr)?;
+    let layout = org_layout(state, auth, tr, ctx, &profile, "members.title", Section::Members).await?;
     let now = OffsetDateTime::now_utc();
     let day = format_description!("[year]-[month]-[day]");
     Ok(MembersPage {

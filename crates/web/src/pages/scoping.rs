@@ -19,7 +19,7 @@ use crate::auth::Auth;
 use crate::error::{OrPage, PageError};
 use crate::i18n::Tr;
 use crate::pages::language::redirect_with_flash;
-use crate::pages::layout::{Layout, PageContext, Section};
+use crate::pages::layout::{Layout, PageContext, Section, org_layout};
 use crate::state::AppState;
 
 /// What the form shows: exactly what was typed, so a mistake never loses the rest.
@@ -183,16 +183,7 @@ async fn render(
     let profile = state.ward.organisation(&auth.ctx, slug).await.or_page(tr)?;
     let saved = state.ward.scoping(&auth.ctx, slug).await.or_page(tr)?;
     let org = &profile.organisation;
-    let layout = Layout::build(
-        &state.ward,
-        auth,
-        tr,
-        ctx,
-        tr.t("scoping.title"),
-        Some((org, profile.role, Section::Scoping)),
-    )
-    .await
-    .or_page(tr)?;
+    let layout = org_layout(state, auth, tr, ctx, &profile, "scoping.title", Section::Scoping).await?;
     let form = form
         .or_else(|| saved.as_ref().map(form_from))
         .unwrap_or(FormValues { in_belgium: true, ..Default::default() });

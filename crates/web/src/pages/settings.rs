@@ -17,7 +17,7 @@ use crate::error::{OrPage, PageError};
 use crate::i18n::Tr;
 use crate::pages::account::SecretPage;
 use crate::pages::language::redirect_with_flash;
-use crate::pages::layout::{Layout, PageContext, Section};
+use crate::pages::layout::{Layout, PageContext, Section, org_layout};
 use crate::pages::members::role_options;
 use crate::state::AppState;
 
@@ -52,16 +52,7 @@ async fn render(
     let profile = state.ward.organisation(&auth.ctx, slug).await.or_page(tr)?;
     let tokens = state.ward.api_tokens(&auth.ctx, slug).await.or_page(tr)?;
     let org = &profile.organisation;
-    let layout = Layout::build(
-        &state.ward,
-        auth,
-        tr,
-        ctx,
-        tr.t("settings.title"),
-        Some((org, profile.role, Section::Settings)),
-    )
-    .await
-    .or_page(tr)?;
+    let layout = org_layout(state, auth, tr, ctx, &profile, "settings.title", Section::Settings).await?;
     let day = format_description!("[year]-[month]-[day]");
     Ok(SettingsPage {
         layout,
