@@ -833,4 +833,47 @@ mod tests {
         assert!(r.gdpr.iter().find(|o| o.id == "dpo").unwrap().advice, "a small practice checks");
         assert!(r.gdpr.iter().any(|o| o.id == "breach_register"));
     }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        fn any_amount() -> impl Strategy<Value = f64> {
+            prop_oneof![
+                0.0..1e10f64,
+                Just(f64::NAN),
+                Just(f64::INFINITY),
+                -1e6..0.0f64,
+                Just(50.0),
+                Just(250.0),
+                Just(10_000_000.0)
+            ]
+        }
+
+        proptest! {
+            #[test]
+            fn scoping_never_panics(staff in any_amount(), turnover in any_amount(), balance in any_amount(), sector in 0usize..14, belgium: bool, sole: bool) {
+                let slugs: Vec<String> = Rules::embedded().sectors.iter().map(|s| s.slug.clone()).chain(["nonsense".to_owned()]).collect();
+                let input = ScopingInput {
+                    sectors: vec![slugs[sector % slugs.len()].clone()],
+                    own: Enterprise { staff, turnover_eur: turnover, balance_eur: balance },
+                    established_in_belgium: belgium,
+                    sole_provider: sole,
+                    ..Default::default()
+                };
+                let _ = scope(Rules::embedded(), &input);
+            }
+
+            #[test]
+            fn growing_never_lowers_the_category(staff in 0.0..2000.0f64, turnover in 0.0..2e8f64, balance in 0.0..2e8f64, extra in 0.0..500.0f64) {
+                let small = org("healthcare-provider", staff, turnover / 1e6, balance / 1e6);
+                let mut bigger = small.clone();
+                bigger.own.staff += extra;
+                let a = scope(Rules::embedded(), &small).unwrap().nis2;
+                let b = scope(Rules::embedded(), &bigger).unwrap().nis2;
+                // Nis2Status orders from strongest (Essential) to weakest.
+                prop_assert!(b <= a, "{a:?} became {b:?} with {extra} more staff");
+            }
+        }
+    }
 }
