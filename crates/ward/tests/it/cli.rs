@@ -360,120 +360,46 @@ impl Drop for Server {
 /// The scoping table, run through the command line and the API: both must agree.
 #[tokio::test]
 async fn scoping_agrees_on_the_command_line_and_in_the_api() {
-    let cases: [(&[&str], &str, &str); 6] = [
-        (
-            &[
-                "--sector",
-                "healthcare-provider",
-                "--employees",
-                "1200",
-                "--turnover-eur",
-                "150000000",
-                "--balance-eur",
-                "120000000",
-            ],
-            "essential",
-            "essential",
-        ),
-        (
-            &[
-                "--sector",
-                "healthcare-provider",
-                "--employees",
-                "249",
-                "--turnover-eur",
-                "50000000",
-                "--balance-eur",
-                "43000000",
-            ],
-            "important",
-            "important",
-        ),
-        (
-            &[
-                "--sector",
-                "healthcare-provider",
-                "--employees",
-                "49",
-                "--turnover-eur",
-                "10000000",
-                "--balance-eur",
-                "20000000",
-            ],
-            "check_designation",
-            "basic",
-        ),
-        (
-            &[
-                "--sector",
-                "healthcare-provider",
-                "--employees",
-                "49",
-                "--turnover-eur",
-                "10000001",
-                "--balance-eur",
-                "10000001",
-            ],
-            "important",
-            "important",
-        ),
-        (
-            &[
-                "--sector",
-                "healthcare-provider",
-                "--employees",
-                "30",
-                "--turnover-eur",
-                "1",
-                "--balance-eur",
-                "1",
-                "--linked",
-                "25,0,0",
-            ],
-            "important",
-            "important",
-        ),
-        (
-            &[
-                "--sector",
-                "healthcare-provider",
-                "--employees",
-                "8",
-                "--turnover-eur",
-                "1",
-                "--balance-eur",
-                "1",
-                "--designated",
-                "important",
-            ],
-            "important",
-            "important",
-        ),
-    ];
     let db = TestDb::sqlite();
     let app = ward_testkit::TestApp::spawn(ward_testkit::TestDb::sqlite()).await;
     let password = app.demo().await;
     let owner = app.sign_in("an.peeters@az-voorbeeldstad.example", &password).await;
-    for (args, nis2, level) in cases {
-        let o = run(ward(&db).arg("scope").args(args).arg("--json"));
+    for (staff, turnover, balance, linked, designated, nis2, level) in crate::SCOPING_CASES {
+        let mut args = vec![
+            "scope",
+            "--sector",
+            "healthcare-provider",
+            "--employees",
+            staff,
+            "--turnover-eur",
+            turnover,
+            "--balance-eur",
+            balance,
+        ];
+        let linked_arg = format!("{linked},0,0");
+        if !linked.is_empty() {
+            args.extend(["--linked", linked_arg.as_str()]);
+        }
+        if !designated.is_empty() {
+            args.extend(["--designated", designated]);
+        }
+        let o = run(ward(&db).args(&args).arg("--json"));
         assert!(o.status.success(), "{args:?}: {}", stderr(&o));
         let cli: Value = serde_json::from_str(&stdout(&o)).unwrap();
         assert_eq!(cli["nis2"], nis2, "{args:?}");
         assert_eq!(cli["cyfun_level"], level, "{args:?}");
         assert!(cli["reasons"].as_array().unwrap().iter().all(|r| !r["source"].as_str().unwrap().is_empty()));
         // The same answers through the API.
-        let value = |flag: &str| args.iter().position(|a| *a == flag).map(|i| args[i + 1]);
-        let num = |flag: &str| value(flag).map(|v| v.parse::<f64>().unwrap()).unwrap_or(0.0);
-        let linked: Vec<Value> = value("--linked")
-            .map(|l| {
-                let n: Vec<f64> = l.split(',').map(|x| x.parse().unwrap()).collect();
-                vec![json!({"employees": n[0], "turnover_eur": n[1], "balance_eur": n[2]})]
-            })
-            .unwrap_or_default();
+        let num = |v: &str| if v.is_empty() { 0.0 } else { v.parse::<f64>().unwrap() };
+        let linked_list: Vec<Value> = if linked.is_empty() {
+            Vec::new()
+        } else {
+            vec![json!({"employees": num(linked), "turnover_eur": 0, "balance_eur": 0})]
+        };
         let body = json!({
-            "sectors": [value("--sector").unwrap()],
-            "employees": num("--employees"), "turnover_eur": num("--turnover-eur"), "balance_eur": num("--balance-eur"),
-            "linked": linked, "designated": value("--designated"),
+            "sectors": ["healthcare-provider"],
+            "employees": num(staff), "turnover_eur": num(turnover), "balance_eur": num(balance),
+            "linked": linked_list, "designated": if designated.is_empty() { None } else { Some(designated) },
         });
         let api: Value =
             owner.json(reqwest::Method::POST, "/api/v1/scoping", Some(body)).await.json().await.unwrap();

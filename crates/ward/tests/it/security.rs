@@ -156,6 +156,7 @@ on_both_databases! {
         assert_eq!(first.get("/orgs/az-voorbeeldstad").await.status(), 200);
         let res = first.post_form("/logout", &[]).await;
         assert_eq!(location(&res), "/login");
+        assert_eq!(res.headers()["clear-site-data"], "\"cache\", \"storage\"");
         assert_eq!(location(&first.get("/orgs/az-voorbeeldstad").await), "/login?next=/orgs/az-voorbeeldstad", "the old cookie is dead");
         assert_eq!(second.get("/orgs/az-voorbeeldstad").await.status(), 200, "other sessions live on");
         let res = second.post_form("/account/sessions/end", &[]).await;

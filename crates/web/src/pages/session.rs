@@ -246,7 +246,10 @@ pub async fn logout(State(state): State<AppState>, auth: Auth, tr: Tr) -> Respon
     {
         return PageError { tr, error }.into_response();
     }
-    redirect_with_flash("/login", "signed_out", &[clear_session_cookie(&state)])
+    let mut response = redirect_with_flash("/login", "signed_out", &[clear_session_cookie(&state)]);
+    // Ask the browser to drop anything it kept for this site (ASVS 8.2.3).
+    response.headers_mut().insert("clear-site-data", HeaderValue::from_static("\"cache\", \"storage\""));
+    response
 }
 
 /// `GET /setup?token=…`
