@@ -201,15 +201,11 @@ impl Store {
     /// Organisations the user belongs to, with the membership (expired ones included; callers
     /// check `is_active`).
     pub async fn memberships_of(&self, user_id: Uuid) -> Result<Vec<(Organisation, Membership)>, StoreError> {
-        const SQL: &str = "SELECT organisation_id, role, expires_at FROM memberships WHERE user_id = $1";
-        let rows: Vec<(Uuid, String, Option<OffsetDateTime>)> =
-            on_db!(&*self.db, p => sqlx::query_as(SQL).bind(user_id).fetch_all(p).await)?;
-        let mut out = Vec::with_capacity(rows.len());
-        for (org_id, role, expires_at) in rows {
-            out.push((self.organisation_by_id(org_id).await?, membership(&role, expires_at)?));
-        }
-        out.sort_by(|a, b| a.0.name.as_str().cmp(b.0.name.as_str()));
-        Ok(out)
+        self.organisations_of_member(user_id)
+            .await?
+            .into_iter()
+            .map(|(organisation, role, expires_at)| Ok((organisation, membership(&role, expires_at)?)))
+            .collect()
     }
 
     pub async fn membership(

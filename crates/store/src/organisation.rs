@@ -85,6 +85,29 @@ impl Store {
         row.try_into()
     }
 
+    /// The organisations a user belongs to, with the raw membership values, by name: one query
+    /// (every page's organisation switcher asks for this).
+    pub(crate) async fn organisations_of_member(
+        &self,
+        user_id: Uuid,
+    ) -> Result<Vec<(Organisation, String, Option<OffsetDateTime>)>, StoreError> {
+        const SQL: &str = concat!(
+            "SELECT ",
+            org_columns!(),
+            ", m.role, m.expires_at FROM organisations JOIN (SELECT organisation_id, role, expires_at FROM memberships \
+             WHERE user_id = $1) m ON m.organisation_id = organisations.id ORDER BY name, slug"
+        );
+        #[derive(sqlx::FromRow)]
+        struct Row {
+            #[sqlx(flatten)]
+            organisation: OrganisationRow,
+            role: String,
+            expires_at: Option<OffsetDateTime>,
+        }
+        let rows: Vec<Row> = on_db!(&*self.db, p => sqlx::query_as(SQL).bind(user_id).fetch_all(p).await)?;
+        rows.into_iter().map(|r| Ok((r.organisation.try_into()?, r.role, r.expires_at))).collect()
+    }
+
     /// All organisations, by name.
     pub async fn organisations(&self) -> Result<Vec<Organisation>, StoreError> {
         const SQL: &str = concat!("SELECT ", org_columns!(), " FROM organisations ORDER BY name, slug");

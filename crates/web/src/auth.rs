@@ -67,6 +67,12 @@ pub fn csrf_token_for(state: &AppState, session: &Session) -> String {
 
 /// Resolves the actor, then checks the CSRF token of state-changing requests made with a session.
 pub async fn authenticate(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    // Probes and static assets need no identity: spare them the session lookup, a database round
+    // trip that browsers would otherwise trigger with every stylesheet and icon.
+    let path = request.uri().path();
+    if path.starts_with("/assets/") || path == "/healthz" || path == "/readyz" {
+        return next.run(request).await;
+    }
     let request_id = Some(current_request_id());
     let ip = client_ip(&request);
     let is_api = request.uri().path().starts_with("/api/");

@@ -4,7 +4,6 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use ward_app::AppError;
@@ -130,10 +129,7 @@ pub async fn mfa_confirm(
         }
         Err(AppError::Validation(errors)) => {
             let message = errors.iter().map(|e| e.reason.clone()).collect::<Vec<_>>().join("; ");
-            match render(&state, &auth, tr, ctx, message, false).await {
-                Ok(page) => (StatusCode::UNPROCESSABLE_ENTITY, page).into_response(),
-                Err(e) => e.into_response(),
-            }
+            crate::pages::unprocessable(render(&state, &auth, tr, ctx, message, false).await)
         }
         Err(error) => PageError { tr, error }.into_response(),
     }
@@ -164,10 +160,7 @@ pub async fn change_password(
                 AppError::InvalidCredentials => tr.t("login.failed").to_owned(),
                 other => other.to_string(),
             };
-            match render(&state, &auth, tr, ctx, message, false).await {
-                Ok(page) => (StatusCode::UNPROCESSABLE_ENTITY, page).into_response(),
-                Err(e) => e.into_response(),
-            }
+            crate::pages::unprocessable(render(&state, &auth, tr, ctx, message, false).await)
         }
         Err(error) => PageError { tr, error }.into_response(),
     }

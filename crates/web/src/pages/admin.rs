@@ -4,7 +4,6 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use ward_app::{AppError, NewAccount, OrganisationInput};
@@ -76,10 +75,7 @@ async fn render(
 async fn with_error(state: &AppState, auth: &Auth, tr: Tr, ctx: PageContext, e: AppError) -> Response {
     match e {
         AppError::Validation(_) | AppError::Conflict(_) | AppError::NotFound("user") => {
-            match render(state, auth, tr, ctx, e.to_string()).await {
-                Ok(page) => (StatusCode::UNPROCESSABLE_ENTITY, page).into_response(),
-                Err(e) => e.into_response(),
-            }
+            crate::pages::unprocessable(render(state, auth, tr, ctx, e.to_string()).await)
         }
         error => PageError { tr, error }.into_response(),
     }

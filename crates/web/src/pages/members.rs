@@ -4,7 +4,6 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use time::macros::format_description;
@@ -129,10 +128,7 @@ pub async fn save(
         Ok(_) => redirect_with_flash(&format!("/orgs/{slug}/members"), "member_saved", &[]),
         Err(e @ (AppError::Validation(_) | AppError::Conflict(_) | AppError::NotFound("user"))) => {
             let message = e.to_string();
-            match render(&state, &auth, tr, ctx, &slug, message).await {
-                Ok(page) => (StatusCode::UNPROCESSABLE_ENTITY, page).into_response(),
-                Err(e) => e.into_response(),
-            }
+            crate::pages::unprocessable(render(&state, &auth, tr, ctx, &slug, message).await)
         }
         Err(error) => PageError { tr, error }.into_response(),
     }
@@ -156,10 +152,7 @@ pub async fn remove(
         Ok(()) => redirect_with_flash(&format!("/orgs/{slug}/members"), "member_removed", &[]),
         Err(e @ (AppError::Conflict(_) | AppError::NotFound("member") | AppError::NotFound("user"))) => {
             let message = e.to_string();
-            match render(&state, &auth, tr, ctx, &slug, message).await {
-                Ok(page) => (StatusCode::UNPROCESSABLE_ENTITY, page).into_response(),
-                Err(e) => e.into_response(),
-            }
+            crate::pages::unprocessable(render(&state, &auth, tr, ctx, &slug, message).await)
         }
         Err(error) => PageError { tr, error }.into_response(),
     }

@@ -18,3 +18,14 @@ pub use error_page::ErrorPage;
 pub use home::home;
 pub use language::{clear_flash, set_language};
 pub use organisation::overview;
+
+/// A form shown again with what to fix: 422 with the page, or the error page when it cannot be built.
+pub fn unprocessable<T: axum::response::IntoResponse>(
+    page: Result<T, crate::error::PageError>,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    match page {
+        Ok(page) => (axum::http::StatusCode::UNPROCESSABLE_ENTITY, page).into_response(),
+        Err(e) => e.into_response(),
+    }
+}

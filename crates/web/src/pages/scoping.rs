@@ -5,7 +5,6 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
 use time::macros::format_description;
@@ -379,10 +378,9 @@ pub async fn save(
     };
     match outcome {
         Ok(_) => redirect_with_flash(&format!("/orgs/{slug}/scoping"), "scoping_saved", &[]),
-        Err(Ok(errors)) => match render(&state, &auth, tr, ctx, &slug, Some(form), errors).await {
-            Ok(page) => (StatusCode::UNPROCESSABLE_ENTITY, page).into_response(),
-            Err(e) => e.into_response(),
-        },
+        Err(Ok(errors)) => {
+            crate::pages::unprocessable(render(&state, &auth, tr, ctx, &slug, Some(form), errors).await)
+        }
         Err(Err(error)) => PageError { tr, error }.into_response(),
     }
 }

@@ -29,6 +29,27 @@ pub struct LoginPage {
     sso: Option<String>,
 }
 
+impl LoginPage {
+    /// The sign-in form, with an error to show (or none) and what to put back in its fields.
+    fn new(
+        state: &AppState,
+        auth: &Auth,
+        tr: Tr,
+        ctx: PageContext,
+        error: &str,
+        email: String,
+        next: String,
+    ) -> Self {
+        LoginPage {
+            layout: Layout::minimal(tr, tr.t("login.title"), ctx, auth),
+            error: error.to_owned(),
+            email,
+            next,
+            sso: state.ward.sso_label().map(str::to_owned),
+        }
+    }
+}
+
 #[derive(Template, WebTemplate)]
 #[template(path = "mfa.html")]
 pub struct MfaPage {
@@ -79,14 +100,7 @@ pub async fn login_form(
     if auth.signed_in() {
         return Redirect::to(safe_next(&q.next)).into_response();
     }
-    LoginPage {
-        layout: Layout::minimal(tr, tr.t("login.title"), ctx, &auth),
-        error: String::new(),
-        email: String::new(),
-        next: q.next,
-        sso: state.ward.sso_label().map(str::to_owned),
-    }
-    .into_response()
+    LoginPage::new(&state, &auth, tr, ctx, "", String::new(), q.next).into_response()
 }
 
 /// `GET /login/oidc?next=…`: sends the browser to the identity provider.
@@ -114,13 +128,8 @@ pub async fn sso_callback(
     Query(q): Query<CallbackQuery>,
 ) -> Response {
     let refused = |ctx: PageContext| {
-        let page = LoginPage {
-            layout: Layout::minimal(tr, tr.t("login.title"), ctx, &auth),
-            error: tr.t("login.sso_failed").to_owned(),
-            email: String::new(),
-            next: String::new(),
-            sso: state.ward.sso_label().map(str::to_owned),
-        };
+        let page =
+            LoginPage::new(&state, &auth, tr, ctx, tr.t("login.sso_failed"), String::new(), String::new());
         (StatusCode::UNAUTHORIZED, page).into_response()
     };
     let (Some(code), Some(flow_state)) = (q.code.as_deref(), q.state.as_deref()) else {
@@ -174,13 +183,7 @@ pub async fn login(
             } else {
                 (StatusCode::UNAUTHORIZED, "login.failed")
             };
-            let page = LoginPage {
-                layout: Layout::minimal(tr, tr.t("login.title"), ctx, &auth),
-                error: tr.t(key).to_owned(),
-                email: form.email,
-                next: form.next,
-                sso: state.ward.sso_label().map(str::to_owned),
-            };
+            let page = LoginPage::new(&state, &auth, tr, ctx, tr.t(key), form.email, form.next);
             (status, page).into_response()
         }
         Err(error) => PageError { tr, error }.into_response(),

@@ -4,7 +4,6 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use time::macros::format_description;
@@ -87,10 +86,7 @@ async fn with_error(
 ) -> Response {
     match e {
         AppError::Validation(_) | AppError::Conflict(_) => {
-            match render(state, auth, tr, ctx, slug, e.to_string()).await {
-                Ok(page) => (StatusCode::UNPROCESSABLE_ENTITY, page).into_response(),
-                Err(e) => e.into_response(),
-            }
+            crate::pages::unprocessable(render(state, auth, tr, ctx, slug, e.to_string()).await)
         }
         error => PageError { tr, error }.into_response(),
     }
