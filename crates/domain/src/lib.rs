@@ -7,6 +7,7 @@ pub mod access;
 pub mod account;
 pub mod audit;
 pub mod calendar;
+pub mod cyfun;
 pub mod locale;
 pub mod organisation;
 pub mod scoping;

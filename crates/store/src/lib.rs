@@ -8,6 +8,7 @@
 //! This crate never decides policy (who may do what): that is `ward-app`'s job.
 
 mod account;
+mod assessment;
 mod audit;
 mod db;
 mod error;
@@ -16,6 +17,7 @@ mod organisation;
 mod schema;
 mod scoping;
 
+pub use assessment::{AnswerRecord, AssessmentRecord, CatalogText, EvidenceRecord, SnapshotMeta};
 pub use account::{ApiTokenRecord, Credentials, NewSession, NewUser, OidcFlow, SessionRecord};
 pub use audit::{AuditQuery, CHECKPOINT_EVERY};
 pub use db::{DatabaseTarget, Store, Tx, redact_url};
