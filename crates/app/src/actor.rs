@@ -58,6 +58,16 @@ impl Ctx {
     }
 
     /// The start of an audit entry for this actor.
+    /// Who did it, in words (the "updated by" of stored records).
+    pub fn label(&self) -> String {
+        match &self.actor {
+            Actor::User(u) => u.email.to_string(),
+            Actor::ApiToken(t) => format!("token {}", t.name),
+            Actor::Cli { os_user } => format!("cli ({os_user})"),
+            Actor::Anonymous => "anonymous".into(),
+        }
+    }
+
     pub fn audit(
         &self,
         organisation_id: Option<Uuid>,

@@ -159,6 +159,7 @@ impl Ward {
             },
         )
         .await?;
+        self.seed_demo_assessment(&mut tx, organisation.id, now).await?;
         let summary = format!(
             "demo {} with {} sites and {} accounts",
             if created { "created" } else { "refreshed" },
@@ -180,5 +181,108 @@ impl Ward {
         tx.commit().await?;
         tracing::info!(org = %organisation.slug, created, "demo refreshed");
         Ok(DemoSummary { organisation, created, sites: stored.len(), accounts, password })
+    }
+}
+
+/// A small stable hash of a requirement id, so the demo's scores look varied but never change.
+fn spread(id: &str) -> u32 {
+    id.bytes().fold(7u32, |h, b| h.wrapping_mul(31).wrapping_add(u32::from(b)))
+}
+
+/// The demo hospital's answer to one requirement: `(documentation, implementation)`, `None` when
+/// not yet assessed. Basic measures are in place except MFA for remote access (the demo's story:
+/// vendors still reach some devices with a password only), Important ones are partly there,
+/// Essential ones have barely started.
+fn demo_scores(r: &ward_domain::cyfun::Requirement, baseline: bool) -> Option<(u8, u8)> {
+    use ward_domain::cyfun::Level;
+    let h = spread(&r.id);
+    let now: Option<(u8, u8)> = match r.level {
+        _ if r.id == "PR.AA-03.2" => Some((2, 2)),
+        Level::Basic => Some(if h.is_multiple_of(4) { (4, 3) } else { (3, 3) }),
+        Level::Important => Some([(3, 2), (3, 3), (2, 2), (4, 3)][(h % 4) as usize]),
+        Level::Essential => [Some((2, 1)), Some((2, 2)), None][(h % 3) as usize],
+    };
+    // Three months earlier everything was a point lower.
+    if baseline { now.map(|(d, i)| (d.saturating_sub(1).max(1), i.saturating_sub(1).max(1))) } else { now }
+}
+
+impl Ward {
+    /// The demo's CyFun 2025 assessment (replacing any earlier demo assessment) and a baseline
+    /// snapshot, so the trend and the comparison have something to show.
+    async fn seed_demo_assessment(
+        &self,
+        tx: &mut ward_store::Tx,
+        organisation_id: uuid::Uuid,
+        now: time::OffsetDateTime,
+    ) -> Result<(), AppError> {
+        use ward_domain::cyfun::{Answer, Framework, Level, score};
+        for old in self.store.assessments_of(organisation_id).await? {
+            tx.delete_assessment(old.id).await?;
+        }
+        let catalog = Framework::Cyfun2025.catalog();
+        let record = ward_store::AssessmentRecord {
+            id: uuid::Uuid::now_v7(),
+            organisation_id,
+            name: "CyFun 2025 self-assessment".into(),
+            framework: Framework::Cyfun2025.code().into(),
+            target_level: Level::Essential.code().into(),
+            scope: "All five sites: clinical systems (EHR, PACS, LIS), medical devices, administration"
+                .into(),
+            created_at: now - Duration::days(120),
+            created_by: "demo".into(),
+            updated_at: now,
+            updated_by: "demo".into(),
+        };
+        tx.insert_assessment(&record).await?;
+        let not_applicable = "PR.PS-06.1";
+        let mut baseline = std::collections::HashMap::new();
+        for r in catalog.at_level(Level::Essential) {
+            let owner = if r.id.starts_with("ID.AM-08") || r.id.starts_with("PR.IR-01") {
+                "lotte.janssens@az-voorbeeldstad.example"
+            } else if r.function == "GV" {
+                "an.peeters@az-voorbeeldstad.example"
+            } else {
+                "karim.elamrani@az-voorbeeldstad.example"
+            };
+            let na = r.id == not_applicable && r.not_applicable_allowed;
+            let scores = demo_scores(r, false);
+            if scores.is_none() && !na {
+                continue;
+            }
+            if let Some((d, i)) = demo_scores(r, true) {
+                baseline.insert(r.id.clone(), Answer::scored(d, i)?);
+            }
+            tx.upsert_answer(
+                record.id,
+                &ward_store::AnswerRecord {
+                    id: uuid::Uuid::now_v7(),
+                    requirement_id: r.id.clone(),
+                    documentation: if na { None } else { scores.map(|s| s.0) },
+                    implementation: if na { None } else { scores.map(|s| s.1) },
+                    not_applicable: na,
+                    justification: na.then(|| "No software is developed in-house: every clinical application is bought and maintained by its vendor.".to_owned()),
+                    comment: (r.id == "PR.AA-03.2").then(|| "MFA is on for staff VPN; three device vendors still connect with a shared password.".to_owned()),
+                    owner: Some(owner.to_owned()),
+                    status: if r.level == Level::Essential { "in_progress".into() } else { "done".into() },
+                    last_reviewed_at: Some(now - Duration::days(30)),
+                    updated_at: now,
+                    updated_by: "demo".into(),
+                },
+            )
+            .await?;
+        }
+        let answers = ward_domain::cyfun::Answers::from_map(catalog, &baseline)
+            .map_err(|e| AppError::Internal(e.into()))?;
+        let meta = ward_store::SnapshotMeta {
+            id: uuid::Uuid::now_v7(),
+            assessment_id: record.id,
+            label: "Baseline Q3 2026".into(),
+            total: score(catalog, Level::Essential, &answers).total,
+            taken_at: now - Duration::days(90),
+            taken_by: "demo".into(),
+        };
+        let json = serde_json::to_string(&baseline).map_err(|e| AppError::Internal(Box::new(e)))?;
+        tx.insert_snapshot(&meta, &json).await?;
+        Ok(())
     }
 }

@@ -8,6 +8,7 @@
 
 mod actor;
 mod api_token;
+mod assessment;
 mod audit_log;
 mod auth;
 mod demo;
@@ -17,9 +18,15 @@ mod organisation;
 mod readiness;
 mod scoping;
 mod sso;
+mod workbook;
 
 pub use actor::{Actor, Ctx, OrgAccess};
 pub use api_token::MAX_TOKEN_DAYS;
+pub use assessment::{
+    AnswerInput, AnswerStatus, Assessment, AssessmentInput, AssessmentSummary, CatalogImport, CategoryDelta,
+    ChangedAnswer, Comparison, EvidenceInput, Figures, LevelVerdict, MAX_EVIDENCE_BYTES, ScoreReport,
+    TrendPoint,
+};
 pub use audit_log::AuditFilter;
 pub use auth::{ABSOLUTE_TIMEOUT, IDLE_TIMEOUT, MAX_FAILURES_PER_ACCOUNT, Session, SignedIn, TotpEnrollment};
 pub use demo::{DEMO_ORG_SLUG, DemoAccount, DemoSummary};
@@ -29,7 +36,10 @@ pub use organisation::{OrganisationInput, OrganisationProfile};
 pub use readiness::Readiness;
 pub use scoping::ScopingView;
 pub use sso::SsoConfig;
-pub use ward_store::{ApiTokenRecord, DatabaseTarget, MasterKey, SchemaStatus};
+pub use ward_store::{
+    AnswerRecord, ApiTokenRecord, AssessmentRecord, CatalogText, DatabaseTarget, EvidenceRecord, MasterKey,
+    SchemaStatus, SnapshotMeta,
+};
 
 use time::OffsetDateTime;
 use ward_store::Store;

@@ -1,11 +1,12 @@
 //! The CyFun catalogs, the workbook's arithmetic and the verdict.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::collections::HashMap;
 
 use proptest::prelude::*;
 use ward_domain::cyfun::{
-    Answer, Answers, Dimension, Failing, Framework, Level, Thresholds, check_answers, mapping_2023_2025, score,
-    verdict,
+    Answer, Answers, Dimension, Failing, Framework, Level, Thresholds, check_answers, mapping_2023_2025,
+    score, verdict,
 };
 
 fn counts(framework: Framework, level: Level) -> (usize, usize) {
@@ -34,7 +35,12 @@ fn catalogs_have_the_official_counts() {
     // Key measures and management aspects never allow N/A; everything else does.
     for c in [c25, c23] {
         for r in &c.requirements {
-            assert_eq!(r.not_applicable_allowed, r.key_measure_from.is_none() && !r.management_aspect, "{}", r.id);
+            assert_eq!(
+                r.not_applicable_allowed,
+                r.key_measure_from.is_none() && !r.management_aspect,
+                "{}",
+                r.id
+            );
         }
     }
 }
@@ -70,8 +76,19 @@ fn the_workbook_groupings_are_kept_where_they_depart_from_subcategories() {
         "the workbook averages PR.IR-03 and PR.IR-04 in one cell"
     );
     assert_eq!(c.scoring_groups("RC.CO", Level::Essential).len(), 4);
+    // The workbook's implementation average of PR.AA leaves PR.AA-06 out (PROTECT!L3 = J3:J24).
+    assert_eq!(c.scoring_groups("PR.AA", Level::Essential).len(), 6);
+    assert_eq!(c.implementation_groups("PR.AA", Level::Essential).len(), 5);
+    let a = answers_with(&[("PR.AA-06.1", Answer::scored(5, 5).unwrap())]);
+    let pr_aa = score(c, Level::Essential, &a).categories.into_iter().find(|x| x.id == "PR.AA").unwrap();
+    assert_eq!((pr_aa.documentation, pr_aa.implementation), ((1.0 * 5.0 + 2.0) / 6.0, 1.0));
     // At Basic only Basic requirements count.
-    assert!(c.scoring_groups("PR.IR", Level::Basic).iter().flatten().all(|id| c.requirement(id).is_some_and(|r| r.level == Level::Basic)));
+    assert!(
+        c.scoring_groups("PR.IR", Level::Basic)
+            .iter()
+            .flatten()
+            .all(|id| c.requirement(id).is_some_and(|r| r.level == Level::Basic))
+    );
 }
 
 fn answers_with(pairs: &[(&str, Answer)]) -> Answers {
@@ -98,7 +115,15 @@ fn blank_and_full_assessments() {
     assert_eq!(blank.key_measures.len(), 29);
     let full = score(c, Level::Essential, &all(Framework::Cyfun2025, Answer::scored(5, 5).unwrap()));
     assert_eq!(full.total, 5.0);
-    assert!(verdict(c, Level::Essential, &all(Framework::Cyfun2025, Answer::scored(5, 5).unwrap()), Thresholds::embedded()).pass);
+    assert!(
+        verdict(
+            c,
+            Level::Essential,
+            &all(Framework::Cyfun2025, Answer::scored(5, 5).unwrap()),
+            Thresholds::embedded()
+        )
+        .pass
+    );
 }
 
 #[test]
@@ -135,9 +160,14 @@ fn essential_needs_every_key_measure_every_category_and_the_total() {
     let v = verdict(c, Level::Basic, &one_km_low, Thresholds::embedded());
     assert!(v.pass, "2.5 is enough for a Basic key measure");
     let v = verdict(c, Level::Important, &one_km_low, Thresholds::embedded());
-    assert!(matches!(&v.failing[..], [Failing::KeyMeasure { requirement, .. }] if requirement == "PR.AA-03.2"));
+    assert!(
+        matches!(&v.failing[..], [Failing::KeyMeasure { requirement, .. }] if requirement == "PR.AA-03.2")
+    );
     assert_eq!(v.to_pass.len(), 1);
-    assert_eq!((v.to_pass[0].dimension, v.to_pass[0].from, v.to_pass[0].to), (Dimension::Implementation, 2, 3));
+    assert_eq!(
+        (v.to_pass[0].dimension, v.to_pass[0].from, v.to_pass[0].to),
+        (Dimension::Implementation, 2, 3)
+    );
 }
 
 #[test]
@@ -161,7 +191,10 @@ fn not_applicable_rules() {
 fn arb_answers(framework: Framework) -> impl Strategy<Value = Answers> {
     let c = framework.catalog();
     let n = c.requirements.len();
-    (proptest::collection::vec((1u8..=5, 1u8..=5), n), proptest::collection::vec(any::<prop::sample::Index>(), 0..=5))
+    (
+        proptest::collection::vec((1u8..=5, 1u8..=5), n),
+        proptest::collection::vec(any::<prop::sample::Index>(), 0..=5),
+    )
         .prop_map(move |(scores, na)| {
             let c = framework.catalog();
             let mut a = Answers::new(c);
@@ -171,7 +204,7 @@ fn arb_answers(framework: Framework) -> impl Strategy<Value = Answers> {
             let allowed: Vec<&str> =
                 c.requirements.iter().filter(|r| r.not_applicable_allowed).map(|r| r.id.as_str()).collect();
             for ix in na {
-                let id: &str = *ix.get::<&str>(&allowed);
+                let id: &str = ix.get::<&str>(&allowed);
                 a.set(c, id, Some(Answer::NotApplicable)).unwrap();
             }
             a

@@ -105,11 +105,20 @@ type AnswerRow = (
     String,
 );
 
-type EvidenceRow =
-    (Uuid, String, String, Option<Vec<u8>>, Option<String>, Option<String>, i64, Option<Date>, OffsetDateTime, String);
+type EvidenceRow = (
+    Uuid,
+    String,
+    String,
+    Option<Vec<u8>>,
+    Option<String>,
+    Option<String>,
+    i64,
+    Option<Date>,
+    OffsetDateTime,
+    String,
+);
 
-const ASSESSMENT_COLUMNS: &str =
-    "id, organisation_id, name, framework, target_level, scope, created_at, created_by, updated_at, updated_by";
+const ASSESSMENT_COLUMNS: &str = "id, organisation_id, name, framework, target_level, scope, created_at, created_by, updated_at, updated_by";
 
 impl Store {
     async fn open_text(
@@ -122,7 +131,9 @@ impl Store {
             None => Ok(None),
             Some(e) => {
                 let plain = self.decrypt(place(column, row), &e).await?;
-                String::from_utf8(plain.to_vec()).map(Some).map_err(|_| StoreError::Corrupt("text is not UTF-8".into()))
+                String::from_utf8(plain.to_vec())
+                    .map(Some)
+                    .map_err(|_| StoreError::Corrupt("text is not UTF-8".into()))
             }
         }
     }
@@ -131,12 +142,16 @@ impl Store {
         let sql = format!(
             "SELECT {ASSESSMENT_COLUMNS} FROM assessments WHERE organisation_id = $1 ORDER BY created_at DESC, name"
         );
-        Ok(on_db!(&*self.db, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(organisation_id).fetch_all(p).await)?)
+        Ok(
+            on_db!(&*self.db, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(organisation_id).fetch_all(p).await)?,
+        )
     }
 
     pub async fn assessment(&self, id: Uuid) -> Result<Option<AssessmentRecord>, StoreError> {
         let sql = format!("SELECT {ASSESSMENT_COLUMNS} FROM assessments WHERE id = $1");
-        Ok(on_db!(&*self.db, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(id).fetch_optional(p).await)?)
+        Ok(
+            on_db!(&*self.db, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(id).fetch_optional(p).await)?,
+        )
     }
 
     pub async fn assessment_answers(&self, assessment_id: Uuid) -> Result<Vec<AnswerRecord>, StoreError> {
@@ -145,7 +160,21 @@ impl Store {
         let rows: Vec<AnswerRow> =
             on_db!(&*self.db, p => sqlx::query_as(SQL).bind(assessment_id).fetch_all(p).await)?;
         let mut out = Vec::with_capacity(rows.len());
-        for (id, requirement_id, d, i, na, justification, comment, owner, status, reviewed, updated_at, updated_by) in rows {
+        for (
+            id,
+            requirement_id,
+            d,
+            i,
+            na,
+            justification,
+            comment,
+            owner,
+            status,
+            reviewed,
+            updated_at,
+            updated_by,
+        ) in rows
+        {
             out.push(AnswerRecord {
                 justification: self.open_text(ANSWER_JUSTIFICATION, &id, justification).await?,
                 comment: self.open_text(ANSWER_COMMENT, &id, comment).await?,
@@ -170,7 +199,9 @@ impl Store {
         let rows: Vec<EvidenceRow> =
             on_db!(&*self.db, p => sqlx::query_as(SQL).bind(assessment_id).fetch_all(p).await)?;
         let mut out = Vec::with_capacity(rows.len());
-        for (id, requirement_id, title, link, file_name, media_type, size, review_by, added_at, added_by) in rows {
+        for (id, requirement_id, title, link, file_name, media_type, size, review_by, added_at, added_by) in
+            rows
+        {
             out.push(EvidenceRecord {
                 link: self.open_text(EVIDENCE_LINK, &id, link).await?,
                 id,
@@ -210,15 +241,21 @@ impl Store {
     /// A snapshot and its frozen answers (JSON).
     pub async fn assessment_snapshot(&self, id: Uuid) -> Result<Option<(SnapshotMeta, String)>, StoreError> {
         const SQL: &str = "SELECT id, assessment_id, label, total, taken_at, taken_by FROM assessment_snapshots WHERE id = $1";
-        let meta: Option<SnapshotMeta> = on_db!(&*self.db, p => sqlx::query_as(SQL).bind(id).fetch_optional(p).await)?;
+        let meta: Option<SnapshotMeta> =
+            on_db!(&*self.db, p => sqlx::query_as(SQL).bind(id).fetch_optional(p).await)?;
         let Some(meta) = meta else { return Ok(None) };
         const DATA: &str = "SELECT answers FROM assessment_snapshots WHERE id = $1";
-        let (envelope,): (Vec<u8>,) = on_db!(&*self.db, p => sqlx::query_as(DATA).bind(id).fetch_one(p).await)?;
+        let (envelope,): (Vec<u8>,) =
+            on_db!(&*self.db, p => sqlx::query_as(DATA).bind(id).fetch_one(p).await)?;
         let json = self.open_text(SNAPSHOT_ANSWERS, &id, Some(envelope)).await?.unwrap_or_default();
         Ok(Some((meta, json)))
     }
 
-    pub async fn catalog_texts(&self, framework: &str, language: &str) -> Result<Vec<CatalogText>, StoreError> {
+    pub async fn catalog_texts(
+        &self,
+        framework: &str,
+        language: &str,
+    ) -> Result<Vec<CatalogText>, StoreError> {
         const SQL: &str = "SELECT requirement_id, language, text, guidance, source, imported_at FROM catalog_texts \
                            WHERE framework = $1 AND language = $2";
         Ok(on_db!(&*self.db, p => sqlx::query_as(SQL).bind(framework).bind(language).fetch_all(p).await)?)
@@ -232,12 +269,19 @@ impl Store {
 }
 
 impl Tx {
-    fn seal(&self, column: (&'static str, &'static str), row: &Uuid, text: Option<&str>) -> Result<Option<Vec<u8>>, StoreError> {
+    fn seal(
+        &self,
+        column: (&'static str, &'static str),
+        row: &Uuid,
+        text: Option<&str>,
+    ) -> Result<Option<Vec<u8>>, StoreError> {
         text.map(|t| self.encrypt(place(column, row), t.as_bytes())).transpose()
     }
 
     pub async fn insert_assessment(&mut self, a: &AssessmentRecord) -> Result<(), StoreError> {
-        let sql = format!("INSERT INTO assessments ({ASSESSMENT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)");
+        let sql = format!(
+            "INSERT INTO assessments ({ASSESSMENT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
+        );
         on_tx!(&mut self.inner, c => sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
             .bind(a.id).bind(a.organisation_id).bind(&a.name).bind(&a.framework).bind(&a.target_level).bind(&a.scope)
             .bind(a.created_at).bind(&a.created_by).bind(a.updated_at).bind(&a.updated_by)
@@ -268,7 +312,8 @@ impl Tx {
 
     /// Writes one answer (insert or replace), keeping the row id stable so encrypted fields stay bound.
     pub async fn upsert_answer(&mut self, assessment_id: Uuid, a: &AnswerRecord) -> Result<(), StoreError> {
-        const FIND: &str = "SELECT id FROM assessment_answers WHERE assessment_id = $1 AND requirement_id = $2";
+        const FIND: &str =
+            "SELECT id FROM assessment_answers WHERE assessment_id = $1 AND requirement_id = $2";
         let existing: Option<(Uuid,)> = on_tx!(&mut self.inner, c => sqlx::query_as(FIND).bind(assessment_id).bind(&a.requirement_id).fetch_optional(c).await)?;
         let id = existing.map_or(a.id, |(id,)| id);
         let justification = self.seal(ANSWER_JUSTIFICATION, &id, a.justification.as_deref())?;
@@ -290,7 +335,12 @@ impl Tx {
         Ok(())
     }
 
-    pub async fn touch_assessment(&mut self, id: Uuid, at: OffsetDateTime, by: &str) -> Result<(), StoreError> {
+    pub async fn touch_assessment(
+        &mut self,
+        id: Uuid,
+        at: OffsetDateTime,
+        by: &str,
+    ) -> Result<(), StoreError> {
         const SQL: &str = "UPDATE assessments SET updated_at = $2, updated_by = $3 WHERE id = $1";
         on_tx!(&mut self.inner, c => sqlx::query(SQL).bind(id).bind(at).bind(by).execute(c).await.map(|_| ()))?;
         Ok(())
@@ -320,7 +370,11 @@ impl Tx {
         Ok(n > 0)
     }
 
-    pub async fn insert_snapshot(&mut self, meta: &SnapshotMeta, answers_json: &str) -> Result<(), StoreError> {
+    pub async fn insert_snapshot(
+        &mut self,
+        meta: &SnapshotMeta,
+        answers_json: &str,
+    ) -> Result<(), StoreError> {
         let sealed = self.encrypt(place(SNAPSHOT_ANSWERS, &meta.id), answers_json.as_bytes())?;
         const SQL: &str = "INSERT INTO assessment_snapshots (id, assessment_id, label, total, answers, taken_at, taken_by) \
                            VALUES ($1, $2, $3, $4, $5, $6, $7)";
@@ -331,7 +385,11 @@ impl Tx {
     }
 
     /// Replaces the imported texts of a framework in the given languages.
-    pub async fn replace_catalog_texts(&mut self, framework: &str, texts: &[CatalogText]) -> Result<(), StoreError> {
+    pub async fn replace_catalog_texts(
+        &mut self,
+        framework: &str,
+        texts: &[CatalogText],
+    ) -> Result<(), StoreError> {
         let mut languages: Vec<&str> = texts.iter().map(|t| t.language.as_str()).collect();
         languages.sort_unstable();
         languages.dedup();

@@ -17,8 +17,8 @@ mod organisation;
 mod schema;
 mod scoping;
 
-pub use assessment::{AnswerRecord, AssessmentRecord, CatalogText, EvidenceRecord, SnapshotMeta};
 pub use account::{ApiTokenRecord, Credentials, NewSession, NewUser, OidcFlow, SessionRecord};
+pub use assessment::{AnswerRecord, AssessmentRecord, CatalogText, EvidenceRecord, SnapshotMeta};
 pub use audit::{AuditQuery, CHECKPOINT_EVERY};
 pub use db::{DatabaseTarget, Store, Tx, redact_url};
 pub use error::StoreError;

@@ -5,6 +5,8 @@
 //! * [`on_both_databases!`]: writes one test body once and runs it on both backends.
 //! * [`TestApp`]: the real router served on 127.0.0.1:0 against a `TestDb`.
 //! * [`Browser`]: Debian's headless Chromium driven over WebDriver (chromedriver).
+//! * [`recalculate_with_libreoffice`], [`cached_numbers`]: LibreOffice as a second spreadsheet
+//!   engine, to check the results of workbooks that Ward writes.
 //!
 //! A test that needs PostgreSQL or the browser is skipped with a message on a developer machine
 //! that lacks them, and fails when `CI` (or `WARD_TEST_REQUIRE_POSTGRES` / `WARD_TEST_REQUIRE_BROWSER`)
@@ -12,6 +14,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod browser;
+pub mod libreoffice;
 
 use std::net::SocketAddr;
 
@@ -22,6 +25,7 @@ use ward_store::DatabaseTarget;
 use ward_web::{AppState, WebOptions, router};
 
 pub use browser::Browser;
+pub use libreoffice::{cached_numbers, recalculate_with_libreoffice};
 
 /// True when a missing service must fail the test rather than skip it.
 pub fn required(specific: &str) -> bool {

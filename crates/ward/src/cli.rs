@@ -66,6 +66,105 @@ pub enum Command {
     Keys(KeysCommand),
     /// Is an organisation subject to NIS2, which CyFun level, which obligations and by when
     Scope(ScopeArgs),
+    /// CyFun self-assessments: score, import and export the CCB's official workbook
+    #[command(subcommand)]
+    Cyfun(CyfunCommand),
+    /// The official CyFun requirement texts of this installation
+    #[command(subcommand)]
+    Catalog(CatalogCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CyfunCommand {
+    /// List an organisation's assessments
+    List(OrgShowArgs),
+    /// Start an assessment; prints its id
+    Create(CyfunCreateArgs),
+    /// Scores, key measures and the verdict per level of an assessment
+    Score(CyfunIdArgs),
+    /// Read a filled official CCB workbook (.xlsx) into a new assessment; prints its id
+    ImportWorkbook(CyfunImportArgs),
+    /// Fill a blank official CCB workbook with an assessment's answers
+    ExportWorkbook(CyfunExportArgs),
+    /// Freeze the assessment as it is now, to compare later
+    Snapshot(CyfunSnapshotArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CyfunCreateArgs {
+    /// The organisation's slug
+    #[arg(long, value_name = "SLUG")]
+    pub org: String,
+    #[arg(long)]
+    pub name: String,
+    /// cyfun-2025 or cyfun-2023
+    #[arg(long, default_value = "cyfun-2025")]
+    pub framework: String,
+    /// basic, important or essential [default: the organisation's scoped level]
+    #[arg(long, value_name = "LEVEL")]
+    pub target: Option<String>,
+    #[command(flatten)]
+    pub output: JsonArg,
+}
+
+#[derive(Debug, Args)]
+pub struct CyfunIdArgs {
+    /// The assessment's id
+    pub id: String,
+    #[command(flatten)]
+    pub output: JsonArg,
+}
+
+#[derive(Debug, Args)]
+pub struct CyfunImportArgs {
+    /// The filled workbook (.xlsx)
+    pub file: std::path::PathBuf,
+    /// The organisation's slug
+    #[arg(long, value_name = "SLUG")]
+    pub org: String,
+    /// A name for the new assessment [default: from the file name]
+    #[arg(long)]
+    pub name: Option<String>,
+    #[command(flatten)]
+    pub output: JsonArg,
+}
+
+#[derive(Debug, Args)]
+pub struct CyfunExportArgs {
+    /// The assessment's id
+    pub id: String,
+    /// A blank official CCB workbook (CyFun 2025 ESSENTIAL, tool v3.1)
+    #[arg(long, value_name = "FILE")]
+    pub template: std::path::PathBuf,
+    /// Where to write the filled workbook
+    #[arg(long, value_name = "FILE")]
+    pub out: std::path::PathBuf,
+    #[command(flatten)]
+    pub output: JsonArg,
+}
+
+#[derive(Debug, Args)]
+pub struct CyfunSnapshotArgs {
+    /// The assessment's id
+    pub id: String,
+    #[arg(long)]
+    pub label: String,
+    #[command(flatten)]
+    pub output: JsonArg,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CatalogCommand {
+    /// Load the official requirement texts you hold, from the CCB workbook (.xlsx) or a CISO
+    /// Assistant library (.yaml); shown beside Ward's own titles
+    Import(CatalogImportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CatalogImportArgs {
+    pub file: std::path::PathBuf,
+    #[command(flatten)]
+    pub output: JsonArg,
 }
 
 #[derive(Debug, Args)]

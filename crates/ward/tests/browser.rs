@@ -218,3 +218,87 @@ async fn sign_in_language_switcher_mfa_and_sign_out() {
     browser.close().await;
     app.stop().await;
 }
+
+/// Polls until the element's text equals `expected` (after script updated it).
+async fn wait_text(c: &Client, css: &str, expected: &str) {
+    for _ in 0..100 {
+        if text(c, css).await == expected {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("{css}: expected {expected:?}, still {:?}", text(c, css).await);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn scoring_a_requirement_with_the_keyboard_moves_the_verdict() {
+    let Some(browser) = Browser::start().await else { return };
+    let app = TestApp::spawn(TestDb::sqlite()).await;
+    let password = app.demo().await;
+    let c = &browser.client;
+    c.set_window_size(1280, 1000).await.unwrap();
+    c.goto(&app.url("/login")).await.unwrap();
+    fill(c, "input[name=email]", OWNER).await;
+    fill(c, "input[name=password]", &password).await;
+    click(c, "form.stack button[type=submit]").await;
+    at(c, "/orgs/az-voorbeeldstad").await;
+
+    // The section menu leads to the assessments, and the list to the demo's workspace.
+    click(c, "nav.sidenav a[href='/orgs/az-voorbeeldstad/assessments']").await;
+    assert_eq!(text(c, "main h1").await, "CyFun assessment");
+    click(c, "#assessments tbody a").await;
+    let basic = "#verdict [data-level=basic] [data-role=result]";
+    assert_eq!(text(c, basic).await, "Not yet");
+    let failing = text(c, "#verdict [data-level=basic] [data-role=failing]").await;
+    assert!(failing.contains("PR.AA-03.2"), "{failing}");
+    browser.screenshot(&artifacts().join("assessment-workspace.png")).await;
+
+    // Only the key measures, then score MFA for remote access from the keyboard: 3 and 3.
+    c.goto(&format!("{}?key=1", c.current_url().await.unwrap().as_str().split('?').next().unwrap()))
+        .await
+        .unwrap();
+    loaded(c).await;
+    let shown = text(c, "#shown").await;
+    assert!(shown.starts_with("29 "), "{shown}");
+    let row = "#r-PR-AA-03-2";
+    let documentation = find(c, &format!("{row} select[data-dimension=documentation]")).await;
+    documentation.send_keys("3").await.unwrap();
+    let implementation = find(c, &format!("{row} select[data-dimension=implementation]")).await;
+    implementation.send_keys("3").await.unwrap();
+    // The banner follows without a page load.
+    wait_text(c, basic, "Pass").await;
+    wait_text(c, &format!("{row} .row-status"), "✓").await;
+    browser.screenshot(&artifacts().join("assessment-verdict-moved.png")).await;
+
+    // Saved: a fresh load shows the scores and the verdict.
+    c.refresh().await.unwrap();
+    loaded(c).await;
+    assert_eq!(text(c, basic).await, "Pass");
+    let value =
+        find(c, &format!("{row} select[data-dimension=implementation]")).await.prop("value").await.unwrap();
+    assert_eq!(value.as_deref(), Some("3"));
+
+    // The requirement's page: Ward's title and guidance beside the answer; a comment is kept.
+    click(c, &format!("{row} th a")).await;
+    find(c, "#guidance-h").await;
+    fill(c, "form.answer textarea[name=comment]", "All vendor access now goes through the MFA portal.").await;
+    click(c, "form.answer button[type=submit]").await;
+    assert_eq!(text(c, "p.flash").await, "Answer saved.");
+    let kept = find(c, "form.answer textarea[name=comment]").await.prop("value").await.unwrap();
+    assert_eq!(kept.as_deref(), Some("All vendor access now goes through the MFA portal."));
+    browser.screenshot(&artifacts().join("assessment-requirement.png")).await;
+
+    // Snapshots and the trend chart.
+    c.goto(&app.url(&format!(
+        "{}/snapshots",
+        c.current_url().await.unwrap().path().split("/requirements").next().unwrap()
+    )))
+    .await
+    .unwrap();
+    loaded(c).await;
+    find(c, "svg.trend circle").await;
+    assert!(c.find_all(Locator::Css("svg.trend circle")).await.unwrap().len() >= 2, "baseline and now");
+
+    browser.close().await;
+    app.stop().await;
+}

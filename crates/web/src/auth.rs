@@ -163,24 +163,35 @@ async fn check_csrf(request: Request, expected: &str) -> Result<Request, Respons
             Err(refuse())
         };
     }
-    let is_form = request
-        .headers()
-        .get(CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
-    if !is_form {
+    let content_type = request.headers().get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    let is_form = content_type.starts_with("application/x-www-form-urlencoded");
+    let is_upload = content_type.starts_with("multipart/form-data");
+    if !is_form && !is_upload {
         return Err(refuse());
     }
     let (parts, body) = request.into_parts();
-    let bytes = to_bytes(body, crate::router::BODY_LIMIT)
+    let limit = if is_upload { crate::router::UPLOAD_LIMIT } else { crate::router::BODY_LIMIT };
+    let bytes = to_bytes(body, limit)
         .await
         .map_err(|_| Problem::new(StatusCode::PAYLOAD_TOO_LARGE, None).into_response())?;
-    let ok = form_urlencoded_value(&bytes, CSRF_FIELD)
-        .is_some_and(|t| constant_time_eq(t.as_bytes(), expected.as_bytes()));
+    let token = if is_form { form_urlencoded_value(&bytes, CSRF_FIELD) } else { multipart_csrf(&bytes) };
+    let ok = token.is_some_and(|t| constant_time_eq(t.as_bytes(), expected.as_bytes()));
     if !ok {
         return Err(refuse());
     }
     Ok(Request::from_parts(parts, Body::from(bytes)))
+}
+
+/// The `_csrf` field of a multipart form (upload forms put it first): the value between the
+/// part's blank line and the next line break.
+fn multipart_csrf(body: &[u8]) -> Option<String> {
+    let marker = b"name=\"_csrf\"";
+    let at = body.windows(marker.len()).position(|w| w == marker)?;
+    let rest = &body[at + marker.len()..];
+    let start = rest.windows(4).position(|w| w == b"\r\n\r\n")? + 4;
+    let value = &rest[start..];
+    let end = value.windows(2).position(|w| w == b"\r\n")?;
+    String::from_utf8(value[..end].to_vec()).ok()
 }
 
 fn form_urlencoded_value(body: &[u8], name: &str) -> Option<String> {

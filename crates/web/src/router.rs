@@ -11,12 +11,37 @@ use ward_domain::Permission;
 use crate::auth::{Access, authenticate, enforce};
 use crate::error::Problem;
 use crate::i18n::{Tr, locale_of};
-use crate::pages::{account, admin, audit, members, scoping, session, settings};
+use crate::pages::{account, admin, assessment, audit, members, scoping, session, settings};
 use crate::state::AppState;
 use crate::{api, assets, middleware, pages};
 
 /// Largest request body accepted: forms and JSON are small; uploads get their own limit.
+/// The largest request body, except uploads.
 pub const BODY_LIMIT: usize = 1024 * 1024;
+
+/// The largest upload (evidence files up to 10 MiB, workbooks), with room for the form around it.
+pub const UPLOAD_LIMIT: usize = 11 * 1024 * 1024;
+
+/// Routes that take files: only these accept bodies above [`BODY_LIMIT`].
+fn is_upload(path: &str) -> bool {
+    ["/import", "/evidence", "/workbook", "/admin/catalog"].iter().any(|end| path.ends_with(end))
+}
+
+/// Refuses, from its headers alone, a body larger than the route accepts. The hard cap for every
+/// route (uploads included) is the body-limit layer; chunked bodies are bounded by it and by the
+/// extractors' own limit.
+async fn body_limit(request: Request, next: axum::middleware::Next) -> Response {
+    let limit = if is_upload(request.uri().path()) { UPLOAD_LIMIT } else { BODY_LIMIT };
+    let announced = request
+        .headers()
+        .get(axum::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if announced.is_some_and(|n| n > limit) {
+        return Problem::new(StatusCode::PAYLOAD_TOO_LARGE, None).into_response();
+    }
+    next.run(request).await
+}
 
 /// One route and the access it declares.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -91,11 +116,70 @@ fn build(state: AppState) -> (Router, Vec<RouteInfo>) {
         .add(M::POST, "/admin/users", Admin, post(admin::create_user))
         .add(M::POST, "/admin/users/status", Admin, post(admin::set_status))
         .add(M::GET, "/admin/audit", Admin, get(audit::installation_log))
+        .add(M::POST, "/admin/catalog", Admin, post(admin::import_catalog))
         // Members of the organisation in the path
         .add(M::GET, "/orgs/{slug}", Org(Permission::View), get(pages::overview))
         .add(M::GET, "/orgs/{slug}/scoping", Org(Permission::View), get(scoping::show))
         .add(M::POST, "/orgs/{slug}/scoping", Org(Permission::EditAny), post(scoping::save))
         .add(M::GET, "/orgs/{slug}/scoping.ics", Org(Permission::View), get(scoping::calendar))
+        .add(M::GET, "/orgs/{slug}/assessments", Org(Permission::View), get(assessment::list))
+        .add(M::POST, "/orgs/{slug}/assessments", Org(Permission::EditAny), post(assessment::create))
+        .add(M::POST, "/orgs/{slug}/assessments/import", Org(Permission::EditAny), post(assessment::import))
+        .add(M::GET, "/orgs/{slug}/assessments/{id}", Org(Permission::View), get(assessment::workspace))
+        .add(
+            M::POST,
+            "/orgs/{slug}/assessments/{id}/score/{requirement}",
+            Org(Permission::EditAssigned),
+            post(assessment::score_row),
+        )
+        .add(
+            M::GET,
+            "/orgs/{slug}/assessments/{id}/requirements/{requirement}",
+            Org(Permission::View),
+            get(assessment::requirement),
+        )
+        .add(
+            M::POST,
+            "/orgs/{slug}/assessments/{id}/requirements/{requirement}",
+            Org(Permission::EditAssigned),
+            post(assessment::save_requirement),
+        )
+        .add(
+            M::POST,
+            "/orgs/{slug}/assessments/{id}/requirements/{requirement}/evidence",
+            Org(Permission::EditAny),
+            post(assessment::add_evidence),
+        )
+        .add(
+            M::POST,
+            "/orgs/{slug}/assessments/{id}/evidence/{evidence}/remove",
+            Org(Permission::EditAny),
+            post(assessment::remove_evidence),
+        )
+        .add(
+            M::GET,
+            "/orgs/{slug}/assessments/{id}/evidence/{evidence}",
+            Org(Permission::View),
+            get(assessment::evidence_file),
+        )
+        .add(
+            M::GET,
+            "/orgs/{slug}/assessments/{id}/snapshots",
+            Org(Permission::View),
+            get(assessment::snapshots),
+        )
+        .add(
+            M::POST,
+            "/orgs/{slug}/assessments/{id}/snapshots",
+            Org(Permission::EditAny),
+            post(assessment::take_snapshot),
+        )
+        .add(
+            M::POST,
+            "/orgs/{slug}/assessments/{id}/workbook",
+            Org(Permission::View),
+            post(assessment::export_workbook),
+        )
         .add(M::GET, "/orgs/{slug}/members", Org(Permission::View), get(members::list))
         .add(M::POST, "/orgs/{slug}/members", Org(Permission::ManageMembers), post(members::save))
         .add(M::POST, "/orgs/{slug}/members/remove", Org(Permission::ManageMembers), post(members::remove))
@@ -134,7 +218,9 @@ fn build(state: AppState) -> (Router, Vec<RouteInfo>) {
         .with_state(state)
         .layer(from_fn(pages::clear_flash))
         .layer(from_fn(middleware::same_origin_writes))
-        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
+        .layer(axum::extract::DefaultBodyLimit::max(UPLOAD_LIMIT))
+        .layer(from_fn(body_limit))
+        .layer(RequestBodyLimitLayer::new(UPLOAD_LIMIT))
         .layer(CatchPanicLayer::custom(|_| {
             tracing::error!("a handler panicked");
             Problem::new(StatusCode::INTERNAL_SERVER_ERROR, None).into_response()

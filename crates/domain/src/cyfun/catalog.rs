@@ -98,9 +98,14 @@ pub struct Category {
     pub id: String,
     pub function: String,
     pub name: Localized,
-    /// Requirement indexes averaged together, as the workbook's subcategory cells do.
+    /// Requirement indexes averaged together for the documentation score, as the workbook's
+    /// subcategory cells (column I) and category cell (K) do.
     #[serde(skip)]
     pub scoring_groups: Vec<Vec<usize>>,
+    /// The same for the implementation score (columns J and L); it differs from
+    /// `scoring_groups` where the workbook's formulas do (PR.AA in CyFun 2025 v3.1).
+    #[serde(skip)]
+    pub implementation_groups: Vec<Vec<usize>>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -144,12 +149,19 @@ pub struct Catalog {
     pub(super) plans: [LevelPlan; 3],
 }
 
+/// A category's non-empty groups at one level.
+#[derive(Debug, Default)]
+pub(super) struct PlannedCategory {
+    pub index: usize,
+    pub documentation: Vec<Vec<usize>>,
+    pub implementation: Vec<Vec<usize>>,
+}
+
 /// The scoring structure of one level: the CCB publishes one workbook per level holding only that
 /// level's requirements, so a level's figures are computed over those alone.
 #[derive(Debug, Default)]
 pub(super) struct LevelPlan {
-    /// (category index, its non-empty groups of requirement indexes)
-    pub categories: Vec<(usize, Vec<Vec<usize>>)>,
+    pub categories: Vec<PlannedCategory>,
     pub key_measures: Vec<usize>,
     pub requirements: Vec<usize>,
 }
@@ -174,6 +186,7 @@ struct RawCategory {
     id: String,
     name: Localized,
     scoring_groups: Vec<Vec<String>>,
+    implementation_groups: Option<Vec<Vec<String>>>,
 }
 
 #[derive(Deserialize)]
@@ -234,24 +247,36 @@ impl Catalog {
         }
         let mut categories = Vec::new();
         let mut grouped = vec![false; requirements.len()];
+        let resolve = |c: &RawCategory, groups: &[Vec<String>]| -> Result<Vec<Vec<usize>>, String> {
+            groups
+                .iter()
+                .map(|g| {
+                    g.iter()
+                        .map(|id| match index.get(id) {
+                            Some(i) if requirements[*i].category == c.id => Ok(*i),
+                            _ => Err(format!("{}: requirement {id} unknown or in another category", c.id)),
+                        })
+                        .collect()
+                })
+                .collect()
+        };
         for c in raw.categories {
-            let mut groups = Vec::new();
-            for g in &c.scoring_groups {
-                let mut members = Vec::new();
-                for id in g {
-                    let i = *index.get(id).ok_or_else(|| format!("{}: unknown requirement {id}", c.id))?;
-                    if requirements[i].category != c.id || std::mem::replace(&mut grouped[i], true) {
-                        return Err(format!("{}: requirement {id} misplaced or grouped twice", c.id));
-                    }
-                    members.push(i);
+            let groups = resolve(&c, &c.scoring_groups)?;
+            for i in groups.iter().flatten() {
+                if std::mem::replace(&mut grouped[*i], true) {
+                    return Err(format!("{}: requirement {} grouped twice", c.id, requirements[*i].id));
                 }
-                groups.push(members);
             }
+            let implementation_groups = match &c.implementation_groups {
+                Some(g) => resolve(&c, g)?,
+                None => groups.clone(),
+            };
             categories.push(Category {
                 function: c.id.split('.').next().unwrap_or_default().to_string(),
                 id: c.id,
                 name: c.name,
                 scoring_groups: groups,
+                implementation_groups,
             });
         }
         if let Some(i) = grouped.iter().position(|g| !g) {
@@ -275,18 +300,25 @@ impl Catalog {
 
     fn plan(&self, level: Level) -> LevelPlan {
         let applies = |i: &usize| self.requirements[*i].applies_at(level);
+        let keep = |groups: &[Vec<usize>]| -> Vec<Vec<usize>> {
+            groups
+                .iter()
+                .map(|g| g.iter().copied().filter(applies).collect::<Vec<_>>())
+                .filter(|g| !g.is_empty())
+                .collect()
+        };
         let categories = self
             .categories
             .iter()
             .enumerate()
-            .filter_map(|(ci, c)| {
-                let groups: Vec<Vec<usize>> = c
-                    .scoring_groups
-                    .iter()
-                    .map(|g| g.iter().copied().filter(applies).collect::<Vec<_>>())
-                    .filter(|g| !g.is_empty())
-                    .collect();
-                (!groups.is_empty()).then_some((ci, groups))
+            .filter_map(|(index, c)| {
+                let documentation = keep(&c.scoring_groups);
+                let implementation = keep(&c.implementation_groups);
+                (!documentation.is_empty() && !implementation.is_empty()).then_some(PlannedCategory {
+                    index,
+                    documentation,
+                    implementation,
+                })
             })
             .collect();
         let requirements = (0..self.requirements.len()).filter(applies).collect();
@@ -320,13 +352,24 @@ impl Catalog {
         self.level_plan(level).requirements.iter().map(|i| &self.requirements[*i])
     }
 
-    /// Scoring groups (requirement ids) of a category at a level, as the workbook averages them.
+    /// Scoring groups (requirement ids) of a category at a level, as the workbook averages the
+    /// documentation scores.
     pub fn scoring_groups(&self, category: &str, level: Level) -> Vec<Vec<&str>> {
+        self.groups_of(category, level, false)
+    }
+
+    /// The same for the implementation scores.
+    pub fn implementation_groups(&self, category: &str, level: Level) -> Vec<Vec<&str>> {
+        self.groups_of(category, level, true)
+    }
+
+    fn groups_of(&self, category: &str, level: Level, implementation: bool) -> Vec<Vec<&str>> {
         self.level_plan(level)
             .categories
             .iter()
-            .find(|(ci, _)| self.categories[*ci].id == category)
-            .map(|(_, groups)| {
+            .find(|p| self.categories[p.index].id == category)
+            .map(|p| {
+                let groups = if implementation { &p.implementation } else { &p.documentation };
                 groups.iter().map(|g| g.iter().map(|i| self.requirements[*i].id.as_str()).collect()).collect()
             })
             .unwrap_or_default()

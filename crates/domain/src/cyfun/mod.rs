@@ -10,8 +10,12 @@ mod catalog;
 mod scoring;
 mod verdict;
 
-pub use catalog::{Catalog, Category, Framework, Function, Localized, Mapping, Relationship, Requirement, mapping_2023_2025};
-pub use scoring::{Answer, Answers, CategoryScore, FunctionScore, KeyMeasureScore, Maturity, Scorecard, score};
+pub use catalog::{
+    Catalog, Category, Framework, Function, Localized, Mapping, Relationship, Requirement, mapping_2023_2025,
+};
+pub use scoring::{
+    Answer, Answers, CategoryScore, FunctionScore, KeyMeasureScore, Maturity, Scorecard, score,
+};
 pub use verdict::{
     AnswerProblem, Dimension, Failing, Increase, LevelThresholds, Thresholds, Verdict, check_answers, verdict,
 };

@@ -27,10 +27,9 @@ impl Maturity {
     /// Parses user input: "1".."5" (surrounding spaces allowed).
     pub fn parse(text: &str) -> Result<Maturity, ValidationError> {
         let t = text.trim();
-        t.parse::<u8>()
-            .ok()
-            .and_then(|v| Maturity::new(v).ok())
-            .ok_or_else(|| ValidationError::new("score", "out_of_range", format!("\"{t}\" is not a score: use 1 to 5")))
+        t.parse::<u8>().ok().and_then(|v| Maturity::new(v).ok()).ok_or_else(|| {
+            ValidationError::new("score", "out_of_range", format!("\"{t}\" is not a score: use 1 to 5"))
+        })
     }
 
     pub fn value(self) -> u8 {
@@ -59,7 +58,10 @@ impl From<Maturity> for u8 {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "kind")]
 pub enum Answer {
-    Scored { documentation: Maturity, implementation: Maturity },
+    Scored {
+        documentation: Maturity,
+        implementation: Maturity,
+    },
     /// Counted as 3 for both dimensions, as the workbook does.
     NotApplicable,
 }
@@ -172,13 +174,17 @@ fn average(values: impl Iterator<Item = f64>) -> f64 {
 pub fn score(catalog: &Catalog, level: Level, answers: &Answers) -> Scorecard {
     let plan = catalog.level_plan(level);
     let mut categories = Vec::with_capacity(plan.categories.len());
-    for (ci, groups) in &plan.categories {
+    for p in &plan.categories {
         // Subcategory cells (I/J): average of the group's values; category cells (K/L): average of those.
-        let group_docs = groups.iter().map(|g| average(g.iter().map(|i| answers.effective(*i).for_averages().0)));
+        let group_docs =
+            p.documentation.iter().map(|g| average(g.iter().map(|i| answers.effective(*i).for_averages().0)));
         let documentation = average(group_docs);
-        let group_impls = groups.iter().map(|g| average(g.iter().map(|i| answers.effective(*i).for_averages().1)));
+        let group_impls = p
+            .implementation
+            .iter()
+            .map(|g| average(g.iter().map(|i| answers.effective(*i).for_averages().1)));
         let implementation = average(group_impls);
-        let c = &catalog.categories[*ci];
+        let c = &catalog.categories[p.index];
         categories.push(CategoryScore {
             id: c.id.clone(),
             function: c.function.clone(),

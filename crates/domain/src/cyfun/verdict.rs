@@ -4,6 +4,7 @@ use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
+use super::catalog::PlannedCategory;
 use super::scoring::{Answer, Answers, Maturity, Scorecard, score};
 use super::{Catalog, Level};
 
@@ -43,7 +44,8 @@ impl Thresholds {
         static T: OnceLock<Thresholds> = OnceLock::new();
         #[allow(clippy::expect_used)]
         T.get_or_init(|| {
-            Thresholds::parse(include_str!("../../data/cyfun-thresholds.toml")).expect("the shipped thresholds parse")
+            Thresholds::parse(include_str!("../../data/cyfun-thresholds.toml"))
+                .expect("the shipped thresholds parse")
         })
     }
 
@@ -61,8 +63,15 @@ impl Thresholds {
 #[serde(rename_all = "snake_case", tag = "kind")]
 pub enum AnswerProblem {
     /// Key measures and management-aspect requirements must always be scored.
-    NotApplicableNotAllowed { requirement: String, key_measure: bool, management_aspect: bool },
-    TooManyNotApplicable { count: usize, max: usize },
+    NotApplicableNotAllowed {
+        requirement: String,
+        key_measure: bool,
+        management_aspect: bool,
+    },
+    TooManyNotApplicable {
+        count: usize,
+        max: usize,
+    },
 }
 
 impl std::fmt::Display for AnswerProblem {
@@ -81,7 +90,12 @@ impl std::fmt::Display for AnswerProblem {
 }
 
 /// The N/A rules at `level`.
-pub fn check_answers(catalog: &Catalog, level: Level, answers: &Answers, thresholds: &Thresholds) -> Vec<AnswerProblem> {
+pub fn check_answers(
+    catalog: &Catalog,
+    level: Level,
+    answers: &Answers,
+    thresholds: &Thresholds,
+) -> Vec<AnswerProblem> {
     let mut problems = Vec::new();
     let mut count = 0;
     for i in &catalog.level_plan(level).requirements {
@@ -149,7 +163,11 @@ pub fn verdict(catalog: &Catalog, level: Level, answers: &Answers, thresholds: &
     let problems = check_answers(catalog, level, answers, thresholds);
     let answers_ok = problems.is_empty();
     failing.extend(problems.into_iter().map(|problem| Failing::Answer { problem }));
-    let to_pass = if failing.is_empty() || !answers_ok { Vec::new() } else { smallest_increases(catalog, level, answers, &t) };
+    let to_pass = if failing.is_empty() || !answers_ok {
+        Vec::new()
+    } else {
+        smallest_increases(catalog, level, answers, &t)
+    };
     Verdict { level, pass: failing.is_empty(), failing, to_pass, thresholds: t }
 }
 
@@ -157,13 +175,21 @@ fn failing_items(card: &Scorecard, t: &LevelThresholds) -> Vec<Failing> {
     let mut failing = Vec::new();
     for km in &card.key_measures {
         if !reaches(km.score, t.key_measure) {
-            failing.push(Failing::KeyMeasure { requirement: km.id.clone(), score: km.score, required: t.key_measure });
+            failing.push(Failing::KeyMeasure {
+                requirement: km.id.clone(),
+                score: km.score,
+                required: t.key_measure,
+            });
         }
     }
     if let Some(floor) = t.category {
         for c in &card.categories {
             if !reaches(c.maturity, floor) {
-                failing.push(Failing::Category { category: c.id.clone(), maturity: c.maturity, required: floor });
+                failing.push(Failing::Category {
+                    category: c.id.clone(),
+                    maturity: c.maturity,
+                    required: floor,
+                });
             }
         }
     }
@@ -176,15 +202,25 @@ fn failing_items(card: &Scorecard, t: &LevelThresholds) -> Vec<Failing> {
 /// Working scores for the search: (documentation, implementation), or None for N/A (fixed at 3).
 type Work = Vec<Option<(u8, u8)>>;
 
+/// One point to add: (weight, current value, requirement, documentation?).
+type Step = (usize, u8, usize, bool);
+
 /// Greedy search for the fewest score points that make the level pass: first every key measure,
 /// then every category floor, then the total. Each point goes where it moves the figure most (a
 /// requirement in a small scoring group of a small category), and within that to the lowest score.
 /// Within each phase this is optimal, because each point's effect is fixed by its group's size.
-fn smallest_increases(catalog: &Catalog, level: Level, answers: &Answers, t: &LevelThresholds) -> Vec<Increase> {
+fn smallest_increases(
+    catalog: &Catalog,
+    level: Level,
+    answers: &Answers,
+    t: &LevelThresholds,
+) -> Vec<Increase> {
     let plan = catalog.level_plan(level);
     let original: Work = (0..catalog.requirements.len())
         .map(|i| match answers.effective(i) {
-            Answer::Scored { documentation, implementation } => Some((documentation.value(), implementation.value())),
+            Answer::Scored { documentation, implementation } => {
+                Some((documentation.value(), implementation.value()))
+            }
             Answer::NotApplicable => None,
         })
         .collect();
@@ -201,46 +237,53 @@ fn smallest_increases(catalog: &Catalog, level: Level, answers: &Answers, t: &Le
         }
     }
 
-    let category_maturity = |work: &Work, groups: &[Vec<usize>]| -> f64 {
-        let avg = |pick: fn((u8, u8)) -> u8| {
+    let category_maturity = |work: &Work, p: &PlannedCategory| -> f64 {
+        let avg = |groups: &[Vec<usize>], pick: fn((u8, u8)) -> u8| {
             groups
                 .iter()
                 .map(|g| {
-                    g.iter().map(|i| work[*i].map_or(3.0, |p| f64::from(pick(p)))).sum::<f64>() / g.len() as f64
+                    g.iter().map(|i| work[*i].map_or(3.0, |x| f64::from(pick(x)))).sum::<f64>()
+                        / g.len() as f64
                 })
                 .sum::<f64>()
                 / groups.len() as f64
         };
-        (avg(|p| p.0) + avg(|p| p.1)) / 2.0
+        (avg(&p.documentation, |x| x.0) + avg(&p.implementation, |x| x.1)) / 2.0
     };
-    // The lowest raisable score in a group: (value, requirement, documentation?).
-    let lowest_in = |work: &Work, group: &[usize]| -> Option<(u8, usize, bool)> {
+    // The lowest raisable score of one dimension in a group: (value, requirement).
+    let lowest = |work: &Work, group: &[usize], documentation: bool| -> Option<(u8, usize)> {
         group
             .iter()
-            .filter_map(|i| work[*i].map(|(d, m)| (*i, d, m)))
-            .flat_map(|(i, d, m)| [(d, i, true), (m, i, false)])
-            .filter(|(v, _, _)| *v < max)
-            .min_by_key(|(v, i, doc)| (*v, *i, !*doc))
+            .filter_map(|i| work[*i].map(|(d, m)| (if documentation { d } else { m }, *i)))
+            .filter(|(v, _)| *v < max)
+            .min()
     };
-    let raise = |work: &mut Work, (_, i, doc): (u8, usize, bool)| {
+    // The best step in a set of categories: (weight, value, requirement, documentation?). A point in
+    // a group of n requirements among G groups moves the category by 1/(2·n·G): lowest weight n·G wins.
+    let best_step = |work: &Work, cats: &[&PlannedCategory]| -> Option<Step> {
+        cats.iter()
+            .flat_map(|p| {
+                let docs = p.documentation.iter().filter_map(|g| {
+                    lowest(work, g, true).map(|(v, i)| (g.len() * p.documentation.len(), v, i, true))
+                });
+                let imps = p.implementation.iter().filter_map(|g| {
+                    lowest(work, g, false).map(|(v, i)| (g.len() * p.implementation.len(), v, i, false))
+                });
+                docs.chain(imps).collect::<Vec<_>>()
+            })
+            .min_by_key(|(weight, v, i, doc)| (*weight, *v, *i, !*doc))
+    };
+    let raise = |work: &mut Work, (_, _, i, doc): Step| {
         if let Some((d, m)) = work[i] {
             work[i] = Some(if doc { (d + 1, m) } else { (d, m + 1) });
         }
     };
-    // The best step in a set of categories: largest effect (smallest group × group count).
-    let best_step = |work: &Work, cats: &[&(usize, Vec<Vec<usize>>)]| -> Option<(u8, usize, bool)> {
-        cats.iter()
-            .flat_map(|(_, groups)| groups.iter().map(move |g| (g.len() * groups.len(), g)))
-            .filter_map(|(weight, g)| lowest_in(work, g).map(|step| (weight, step)))
-            .min_by_key(|(weight, (v, i, doc))| (*weight, *v, *i, !*doc))
-            .map(|(_, step)| step)
-    };
 
     // 2. Category floors.
     if let Some(floor) = t.category {
-        for cat in &plan.categories {
-            while !reaches(category_maturity(&work, &cat.1), floor) {
-                match best_step(&work, &[cat]) {
+        for p in &plan.categories {
+            while !reaches(category_maturity(&work, p), floor) {
+                match best_step(&work, &[p]) {
                     Some(step) => raise(&mut work, step),
                     None => break,
                 }
@@ -249,9 +292,9 @@ fn smallest_increases(catalog: &Catalog, level: Level, answers: &Answers, t: &Le
     }
 
     // 3. The total.
-    let all: Vec<&(usize, Vec<Vec<usize>>)> = plan.categories.iter().collect();
+    let all: Vec<&PlannedCategory> = plan.categories.iter().collect();
     let total = |work: &Work| {
-        plan.categories.iter().map(|(_, g)| category_maturity(work, g)).sum::<f64>() / plan.categories.len() as f64
+        plan.categories.iter().map(|p| category_maturity(work, p)).sum::<f64>() / plan.categories.len() as f64
     };
     while !reaches(total(&work), t.total) {
         match best_step(&work, &all) {
@@ -265,10 +308,20 @@ fn smallest_increases(catalog: &Catalog, level: Level, answers: &Answers, t: &Le
         if let (Some((d0, m0)), Some((d1, m1))) = (original[*i], work[*i]) {
             let id = &catalog.requirements[*i].id;
             if d1 > d0 {
-                increases.push(Increase { requirement: id.clone(), dimension: Dimension::Documentation, from: d0, to: d1 });
+                increases.push(Increase {
+                    requirement: id.clone(),
+                    dimension: Dimension::Documentation,
+                    from: d0,
+                    to: d1,
+                });
             }
             if m1 > m0 {
-                increases.push(Increase { requirement: id.clone(), dimension: Dimension::Implementation, from: m0, to: m1 });
+                increases.push(Increase {
+                    requirement: id.clone(),
+                    dimension: Dimension::Implementation,
+                    from: m0,
+                    to: m1,
+                });
             }
         }
     }

@@ -2,6 +2,7 @@
 
 mod audit;
 mod config;
+mod cyfun;
 mod demo;
 mod member;
 mod migrate;
@@ -15,7 +16,8 @@ use serde::Serialize;
 use ward_app::Ward;
 
 use crate::cli::{
-    AuditCommand, Cli, Command, KeysCommand, MemberCommand, OrgCommand, TokenCommand, UserCommand,
+    AuditCommand, CatalogCommand, Cli, Command, CyfunCommand, KeysCommand, MemberCommand, OrgCommand,
+    TokenCommand, UserCommand,
 };
 use crate::config::Config;
 
@@ -50,6 +52,13 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
         Command::Audit(AuditCommand::Log(args)) => audit::log(&config, &args).await,
         Command::Keys(KeysCommand::Rotate(args)) => audit::rotate_keys(&config, args.json).await,
         Command::Scope(args) => scope::run(&args),
+        Command::Cyfun(CyfunCommand::List(args)) => cyfun::list(&config, &args.org, args.output.json).await,
+        Command::Cyfun(CyfunCommand::Create(args)) => cyfun::create(&config, &args).await,
+        Command::Cyfun(CyfunCommand::Score(args)) => cyfun::score(&config, &args).await,
+        Command::Cyfun(CyfunCommand::ImportWorkbook(args)) => cyfun::import_workbook(&config, &args).await,
+        Command::Cyfun(CyfunCommand::ExportWorkbook(args)) => cyfun::export_workbook(&config, &args).await,
+        Command::Cyfun(CyfunCommand::Snapshot(args)) => cyfun::snapshot(&config, &args).await,
+        Command::Catalog(CatalogCommand::Import(args)) => cyfun::import_catalog(&config, &args).await,
     }
 }
 

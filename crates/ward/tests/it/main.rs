@@ -4,6 +4,7 @@
 
 mod api;
 mod cli;
+mod cyfun;
 mod openapi;
 mod pages;
 mod probes;

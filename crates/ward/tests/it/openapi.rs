@@ -30,7 +30,11 @@ async fn openapi_document_is_served_and_describes_every_api_route() {
         if ops.get("get").is_none() {
             continue;
         }
-        let concrete = path.replace("{slug}", "az-voorbeeldstad");
+        let assessment = app.ward.assessments(&ward_app::Ctx::cli(), "az-voorbeeldstad").await.unwrap()[0].id;
+        let concrete = path
+            .replace("{slug}", "az-voorbeeldstad")
+            .replace("{framework}", "cyfun-2025")
+            .replace("{id}", &assessment.to_string());
         let who = if path.starts_with("/api/v1/accounts") { &admin } else { &owner };
         let status = who.get(&concrete).await.status();
         assert!(status.is_success(), "{path} answered {status}");

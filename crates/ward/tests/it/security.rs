@@ -443,6 +443,17 @@ on_both_databases! {
             actor("security officer", Some(Role::SecurityOfficer), false, Some(app.sign_in(OFFICER, &password).await)),
             actor("owner", Some(Role::Owner), false, Some(app.sign_in(OWNER, &password).await)),
         ];
+        // An assessment whose PR.AA-03.2 the contributor owns (contributors change only what they own).
+        let cli = Ctx::cli();
+        let input = ward_app::AssessmentInput { name: "Matrix".into(), framework: ward_domain::cyfun::Framework::Cyfun2025, target_level: None, scope: String::new() };
+        let assessment = app.ward.create_assessment(&cli, "az-voorbeeldstad", &input).await.unwrap();
+        let owned = ward_app::AnswerInput { owner: Some(CONTRIBUTOR.into()), ..Default::default() };
+        app.ward.save_answer(&cli, "az-voorbeeldstad", assessment, "PR.AA-03.2", &owned).await.unwrap();
+        let new_evidence = || async {
+            let e = ward_app::EvidenceInput { title: "Policy".into(), link: Some("https://intranet.example/policy".into()), file: Some(("policy.txt".into(), "text/plain".into(), b"policy".to_vec())), review_by: None };
+            app.ward.add_evidence(&Ctx::cli(), "az-voorbeeldstad", assessment, "PR.AA-03.2", e).await.unwrap()
+        };
+        let kept_evidence = new_evidence().await;
         let mut routes = route_table(AppState::new(app.ward.clone(), WebOptions::default()));
         assert!(routes.len() > 30, "the table lists every route");
         // Routes that end sessions or remove a member go last, so they do not disturb the rest.
@@ -455,10 +466,13 @@ on_both_databases! {
         let http = client();
         let mut checked = 0;
         for route in &routes {
+            let id = if route.path.contains("/assessments/{id}") { assessment } else { revocable.id };
             let path = route
                 .path
                 .replace("{slug}", "az-voorbeeldstad")
-                .replace("{id}", &revocable.id.to_string())
+                .replace("{id}", &id.to_string())
+                .replace("{requirement}", "PR.AA-03.2")
+                .replace("{framework}", "cyfun-2025")
                 .replace("{email}", CONTRIBUTOR)
                 .replace("{*path}", "ward.css");
             let is_api = path.starts_with("/api/");
@@ -468,6 +482,13 @@ on_both_databases! {
                 all.insert(all.len() - 1, MatrixActor { bearer: true, ..actor("viewer API token", Some(Role::Viewer), false, None) });
             }
             for MatrixActor { name, role, admin, client: who, bearer } in all {
+                // Removing evidence succeeds once: each actor gets an item of its own.
+                let path = if path.contains("{evidence}") {
+                    let e = if route.method == Method::POST { new_evidence().await } else { kept_evidence };
+                    path.replace("{evidence}", &e.to_string())
+                } else {
+                    path.clone()
+                };
                 let mut req = http.request(route.method.clone(), app.url(&path));
                 if let Some(c) = &who {
                     req = req.header("cookie", format!("ward_session={}", c.session.clone().unwrap()));

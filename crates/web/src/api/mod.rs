@@ -2,6 +2,8 @@
 //! themselves (`utoipa`), served at `/api/v1/openapi.json` and snapshot-tested.
 
 mod account;
+mod assessment;
+pub mod cyfun_model;
 pub mod health;
 pub mod model;
 mod organisation;
@@ -35,6 +37,7 @@ use crate::state::AppState;
         (name = "audit", description = "The tamper-evident audit log"),
         (name = "accounts", description = "Accounts of the installation (administrators)"),
         (name = "scoping", description = "NIS2 status, CyFun level and obligations with their dates"),
+        (name = "cyfun", description = "CyFun self-assessments, scored exactly as the CCB's official workbook"),
     ),
     modifiers(&Security)
 )]
@@ -80,14 +83,20 @@ pub(crate) fn groups() -> Vec<(Access, OpenApiRouter<AppState>)> {
             OpenApiRouter::new()
                 .routes(routes!(organisation::me))
                 .routes(routes!(organisation::list))
-                .routes(routes!(scoping::evaluate)),
+                .routes(routes!(scoping::evaluate))
+                .routes(routes!(assessment::catalog)),
         ),
         (
             Access::Org(Permission::View),
             OpenApiRouter::new()
                 .routes(routes!(organisation::show))
                 .routes(routes!(organisation::members))
-                .routes(routes!(scoping::show)),
+                .routes(routes!(scoping::show))
+                .routes(routes!(assessment::list))
+                .routes(routes!(assessment::show))
+                .routes(routes!(assessment::score))
+                .routes(routes!(assessment::snapshots))
+                .routes(routes!(assessment::export_workbook)),
         ),
         (
             Access::Org(Permission::ManageMembers),
@@ -96,7 +105,15 @@ pub(crate) fn groups() -> Vec<(Access, OpenApiRouter<AppState>)> {
                 .routes(routes!(organisation::remove_member)),
         ),
         (Access::Org(Permission::ViewAuditLog), OpenApiRouter::new().routes(routes!(organisation::audit))),
-        (Access::Org(Permission::EditAny), OpenApiRouter::new().routes(routes!(scoping::save))),
+        (
+            Access::Org(Permission::EditAny),
+            OpenApiRouter::new()
+                .routes(routes!(scoping::save))
+                .routes(routes!(assessment::create))
+                .routes(routes!(assessment::take_snapshot))
+                .routes(routes!(assessment::import_workbook)),
+        ),
+        (Access::Org(Permission::EditAssigned), OpenApiRouter::new().routes(routes!(assessment::answer))),
         (
             Access::Org(Permission::ManageOrganisation),
             OpenApiRouter::new().routes(routes!(organisation::set_policy)),

@@ -35,6 +35,8 @@ pub struct AdminPage {
     integrity_ok: bool,
     integrity: String,
     error: String,
+    /// (framework, imported official texts)
+    official: Vec<(&'static str, i64)>,
 }
 
 async fn render(
@@ -51,6 +53,10 @@ async fn render(
         Ok(report) => (true, format!("{} {}", report.entries, tr.t("admin.entries"))),
         Err(broken) => (false, broken.to_string()),
     };
+    let mut official = Vec::new();
+    for f in ward_domain::cyfun::Framework::ALL {
+        official.push((f.label(), state.ward.official_text_count(&auth.ctx, f).await.or_page(tr)?));
+    }
     let layout = Layout::build(&state.ward, auth, tr, ctx, tr.t("admin.title"), None).await.or_page(tr)?;
     Ok(AdminPage {
         layout,
@@ -69,6 +75,7 @@ async fn render(
         integrity_ok,
         integrity,
         error,
+        official,
     })
 }
 
@@ -180,6 +187,41 @@ pub async fn set_status(
             if form.disabled { "account_disabled" } else { "account_enabled" },
             &[],
         ),
+        Err(e) => with_error(&state, &auth, tr, ctx, e).await,
+    }
+}
+
+/// `POST /admin/catalog`: the official CyFun texts, from the CCB workbook or a CISO Assistant library.
+pub async fn import_catalog(
+    State(state): State<AppState>,
+    auth: Auth,
+    tr: Tr,
+    ctx: PageContext,
+    mut multipart: axum::extract::Multipart,
+) -> Response {
+    let mut upload = None;
+    while let Ok(Some(field)) = multipart.next_field().await {
+        if let Some(name) = field.file_name().map(str::to_owned) {
+            match field.bytes().await {
+                Ok(bytes) if !bytes.is_empty() => upload = Some((name, bytes.to_vec())),
+                Ok(_) => {}
+                Err(e) => {
+                    return crate::pages::unprocessable(render(&state, &auth, tr, ctx, e.body_text()).await);
+                }
+            }
+        }
+    }
+    let Some((name, bytes)) = upload else {
+        return crate::pages::unprocessable(
+            render(&state, &auth, tr, ctx, tr.t("cyfun.choose_file").to_owned()).await,
+        );
+    };
+    match state.ward.import_catalog(&auth.ctx, &name, &bytes).await {
+        Ok(_) => redirect_with_flash("/admin", "catalog_imported", &[]),
+        Err(AppError::Validation(errors)) => {
+            let text = errors.iter().map(|e| e.reason.clone()).collect::<Vec<_>>().join(" · ");
+            crate::pages::unprocessable(render(&state, &auth, tr, ctx, format!("{name}: {text}")).await)
+        }
         Err(e) => with_error(&state, &auth, tr, ctx, e).await,
     }
 }

@@ -17,7 +17,14 @@ pub const FLASH_COOKIE: &str = "ward_flash";
 
 /// Flash messages are keys from this list, never text from the cookie: a forged cookie can at
 /// worst show one of these.
-const FLASH_KEYS: [(&str, &str); 14] = [
+const FLASH_KEYS: [(&str, &str); 21] = [
+    ("assessment_created", "flash.assessment_created"),
+    ("workbook_imported", "flash.workbook_imported"),
+    ("answer_saved", "flash.answer_saved"),
+    ("evidence_added", "flash.evidence_added"),
+    ("evidence_removed", "flash.evidence_removed"),
+    ("snapshot_taken", "flash.snapshot_taken"),
+    ("catalog_imported", "flash.catalog_imported"),
     ("scoping_saved", "flash.scoping_saved"),
     ("language_changed", "flash.language_changed"),
     ("signed_out", "flash.signed_out"),

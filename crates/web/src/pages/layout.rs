@@ -27,19 +27,27 @@ pub struct NavItem {
 pub enum Section {
     Overview,
     Scoping,
+    Assessment,
     Members,
     Audit,
     Settings,
 }
 
 impl Section {
-    const ALL: [Section; 5] =
-        [Section::Overview, Section::Scoping, Section::Members, Section::Audit, Section::Settings];
+    const ALL: [Section; 6] = [
+        Section::Overview,
+        Section::Scoping,
+        Section::Assessment,
+        Section::Members,
+        Section::Audit,
+        Section::Settings,
+    ];
 
     fn href(self, slug: &str) -> String {
         match self {
             Section::Overview => format!("/orgs/{slug}"),
             Section::Scoping => format!("/orgs/{slug}/scoping"),
+            Section::Assessment => format!("/orgs/{slug}/assessments"),
             Section::Members => format!("/orgs/{slug}/members"),
             Section::Audit => format!("/orgs/{slug}/audit"),
             Section::Settings => format!("/orgs/{slug}/settings"),
@@ -50,6 +58,7 @@ impl Section {
         match self {
             Section::Overview => "nav.overview",
             Section::Scoping => "nav.scoping",
+            Section::Assessment => "nav.assessment",
             Section::Members => "nav.members",
             Section::Audit => "nav.audit",
             Section::Settings => "nav.settings",
@@ -58,7 +67,7 @@ impl Section {
 
     fn permission(self) -> Permission {
         match self {
-            Section::Overview | Section::Scoping | Section::Members => Permission::View,
+            Section::Overview | Section::Scoping | Section::Assessment | Section::Members => Permission::View,
             Section::Audit => Permission::ViewAuditLog,
             Section::Settings => Permission::ManageOrganisation,
         }

@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod admin;
+pub mod assessment;
 pub mod audit;
 mod error_page;
 mod home;

@@ -1,0 +1,108 @@
+//! CyFun figures with targets from the assessment issue:
+//! scoring a full Essential assessment (< 50 µs), reading the official workbook into an assessment
+//! (< 500 ms) and filling a blank one (< 1 s). The assessment page's server time (< 30 ms) is
+//! measured on a release server by `bench/cyfun.py`.
+//!
+//! Run: `cargo bench -p ward-app --bench cyfun` (needs the CCB workbook in ../shared/data/cyfun
+//! for the workbook figures).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use ward_app::{Ctx, DatabaseTarget, KeySource, MasterKey, Ward};
+use ward_domain::cyfun::{Answer, Answers, Framework, Level, Thresholds, score, verdict};
+
+const TEMPLATE: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../../shared/data/cyfun/CyFun2025_Self-Assessment_tool_ESSENTIAL_v3.1.xlsx"
+);
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    sorted[((sorted.len() - 1) as f64 * p).round() as usize]
+}
+
+fn report(what: &str, mut samples: Vec<Duration>, unit: &str) {
+    samples.sort();
+    let (p50, p95) = (percentile(&samples, 0.5), percentile(&samples, 0.95));
+    let show = |d: Duration| match unit {
+        "µs" => format!("{:.2} µs", d.as_secs_f64() * 1e6),
+        _ => format!("{:.1} ms", d.as_secs_f64() * 1e3),
+    };
+    println!("{what:<44} p50 {:>10}  p95 {:>10}  ({} runs)", show(p50), show(p95), samples.len());
+}
+
+fn answers() -> Answers {
+    let c = Framework::Cyfun2025.catalog();
+    let mut a = Answers::new(c);
+    for (i, r) in c.requirements.iter().enumerate() {
+        let d = (i * 7 % 5) as u8 + 1;
+        let m = (i * 3 % 5) as u8 + 1;
+        a.set(c, &r.id, Some(Answer::scored(d, m).unwrap())).unwrap();
+    }
+    a
+}
+
+fn main() {
+    let c = Framework::Cyfun2025.catalog();
+    let a = answers();
+    // Scoring: each sample is the mean of 1,000 calls (one call is too short to time alone).
+    let mut samples = Vec::new();
+    for _ in 0..200 {
+        let t = Instant::now();
+        for _ in 0..1000 {
+            black_box(score(c, Level::Essential, black_box(&a)));
+        }
+        samples.push(t.elapsed() / 1000);
+    }
+    report("score a full Essential assessment (218)", samples, "µs");
+    let mut samples = Vec::new();
+    for _ in 0..100 {
+        let t = Instant::now();
+        for _ in 0..100 {
+            for level in Level::ALL {
+                black_box(verdict(c, level, black_box(&a), Thresholds::embedded()));
+            }
+        }
+        samples.push(t.elapsed() / 100);
+    }
+    report("verdicts of all three levels, with paths", samples, "µs");
+
+    let Ok(template) = std::fs::read(TEMPLATE) else {
+        println!("(the official workbook is not at {TEMPLATE}: workbook figures skipped)");
+        return;
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    runtime.block_on(async {
+        let dir = tempfile::tempdir().unwrap();
+        let keys = KeySource { master: MasterKey::generate().unwrap(), checkpoint_file: None };
+        let ward = Ward::open(&DatabaseTarget::in_data_dir(dir.path()), keys).await.unwrap();
+        ward.refresh_demo(&Ctx::cli()).await.unwrap();
+        let ctx = Ctx::cli();
+        let demo = ward.assessments(&ctx, "az-voorbeeldstad").await.unwrap()[0].id;
+        let filled = ward.export_workbook(&ctx, "az-voorbeeldstad", demo, &template).await.unwrap();
+
+        let mut read = Vec::new();
+        for _ in 0..30 {
+            let t = Instant::now();
+            black_box(ward_workbook::read(&filled).unwrap());
+            read.push(t.elapsed());
+        }
+        report("read the filled workbook (parse only)", read, "ms");
+        let mut import = Vec::new();
+        for i in 0..30 {
+            let t = Instant::now();
+            ward.import_workbook(&ctx, "az-voorbeeldstad", &filled, &format!("bench {i}")).await.unwrap();
+            import.push(t.elapsed());
+        }
+        report("import the workbook into SQLite (all steps)", import, "ms");
+        let mut export = Vec::new();
+        for _ in 0..30 {
+            let t = Instant::now();
+            black_box(ward.export_workbook(&ctx, "az-voorbeeldstad", demo, &template).await.unwrap());
+            export.push(t.elapsed());
+        }
+        report("fill a blank workbook (export, all steps)", export, "ms");
+        ward.close().await;
+    });
+}
