@@ -15,41 +15,13 @@ import http.client
 import json
 import os
 import re
-import socket
 import subprocess
 import tempfile
 import time
 import urllib.parse
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-WARD = os.path.join(ROOT, "target", "release", "ward")
+from security import ROOT, WARD, env, free_port, wait_ready  # one copy of the server helpers
 OWNER = "an.peeters@az-voorbeeldstad.example"
-
-
-def env():
-    e = {k: v for k, v in os.environ.items() if not k.startswith("WARD_")}
-    e["WARD_LOG"] = "warn"
-    return e
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_ready(port):
-    deadline = time.time() + 30
-    while time.time() < deadline:
-        try:
-            c = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
-            c.request("GET", "/readyz")
-            if c.getresponse().status == 200:
-                return
-        except OSError:
-            pass
-        time.sleep(0.01)
-    raise SystemExit("ward did not become ready")
 
 
 def timed_gets(port, path, cookie, n):

@@ -13,27 +13,7 @@ use ward_domain::cyfun::{Answer, Answers, Framework, Level, score};
 use ward_testkit::libreoffice::{cached_numbers, recalculate_with_libreoffice, soffice};
 use ward_workbook::{Fill, Score};
 
-const TEMPLATE: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../../../shared/data/cyfun/CyFun2025_Self-Assessment_tool_ESSENTIAL_v3.1.xlsx"
-);
-
-/// How many score sets are compared (the issue asks for at least 200).
-const SETS: usize = 210;
-
-fn template() -> Option<Vec<u8>> {
-    match std::fs::read(TEMPLATE) {
-        Ok(b) => Some(b),
-        Err(e) => {
-            assert!(
-                std::env::var_os("WARD_TEST_REQUIRE_WORKBOOK").is_none(),
-                "the official CyFun workbook is required (WARD_TEST_REQUIRE_WORKBOOK) but cannot be read at {TEMPLATE}: {e}"
-            );
-            eprintln!("note: the official CyFun workbook is not here; skipping");
-            None
-        }
-    }
-}
+use ward_testkit::libreoffice::official_workbook as template;
 
 /// A small deterministic generator (xorshift), so a failing set can be reproduced by its number.
 struct Rng(u64);

@@ -191,3 +191,26 @@ mod tests {
         assert_eq!(file_url(Path::new("/tmp/a b/c")), "file:///tmp/a%20b/c");
     }
 }
+
+/// Where the CCB's official CyFun 2025 workbook lies: beside the repository, in
+/// `shared/data/cyfun/` (it is the CCB's and never committed).
+pub const OFFICIAL_WORKBOOK: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../../shared/data/cyfun/CyFun2025_Self-Assessment_tool_ESSENTIAL_v3.1.xlsx"
+);
+
+/// The official blank workbook's bytes; `None` (with a note) when it is missing and not required
+/// (`WARD_TEST_REQUIRE_WORKBOOK`, set under CI).
+pub fn official_workbook() -> Option<Vec<u8>> {
+    match std::fs::read(OFFICIAL_WORKBOOK) {
+        Ok(bytes) => Some(bytes),
+        Err(e) => {
+            assert!(
+                !crate::required("WARD_TEST_REQUIRE_WORKBOOK"),
+                "the official CyFun workbook is required here but cannot be read at {OFFICIAL_WORKBOOK}: {e}"
+            );
+            eprintln!("note: {OFFICIAL_WORKBOOK} is missing; skipping");
+            None
+        }
+    }
+}

@@ -9,24 +9,7 @@ use ward_testkit::libreoffice::soffice;
 use ward_testkit::{cached_numbers, recalculate_with_libreoffice};
 use ward_workbook::{Fill, Score, write};
 
-const TEMPLATE: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../../../shared/data/cyfun/CyFun2025_Self-Assessment_tool_ESSENTIAL_v3.1.xlsx"
-);
-
-fn template() -> Option<Vec<u8>> {
-    match std::fs::read(TEMPLATE) {
-        Ok(bytes) => Some(bytes),
-        Err(e) => {
-            assert!(
-                !ward_testkit::required("WARD_TEST_REQUIRE_WORKBOOK"),
-                "the official CyFun workbook is required here but cannot be read at {TEMPLATE}: {e}"
-            );
-            eprintln!("note: {TEMPLATE} is missing; skipping");
-            None
-        }
-    }
-}
+use ward_testkit::libreoffice::official_workbook as template;
 
 fn fill(id: &str, documentation: Score, implementation: Score) -> Fill {
     Fill { id: id.to_owned(), documentation, implementation, comment: None }

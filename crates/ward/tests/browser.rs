@@ -237,7 +237,8 @@ async fn scoring_a_requirement_with_the_keyboard_moves_the_verdict() {
     let password = app.demo().await;
     let c = &browser.client;
     c.set_window_size(1280, 1000).await.unwrap();
-    c.goto(&app.url("/login")).await.unwrap();
+    c.goto(&app.url("/orgs/az-voorbeeldstad")).await.unwrap();
+    at(c, "/login").await;
     fill(c, "input[name=email]", OWNER).await;
     fill(c, "input[name=password]", &password).await;
     click(c, "form.stack button[type=submit]").await;

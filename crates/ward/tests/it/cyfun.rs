@@ -13,25 +13,7 @@ use ward_testkit::{TestApp, TestDb, on_both_databases};
 const OWNER: &str = "an.peeters@az-voorbeeldstad.example";
 const CONTRIBUTOR: &str = "lotte.janssens@az-voorbeeldstad.example";
 const SLUG: &str = "az-voorbeeldstad";
-const TEMPLATE: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../../../shared/data/cyfun/CyFun2025_Self-Assessment_tool_ESSENTIAL_v3.1.xlsx"
-);
-
-/// The official blank workbook (the CCB's; not in the repository). Required under CI.
-fn template() -> Option<Vec<u8>> {
-    match std::fs::read(TEMPLATE) {
-        Ok(b) => Some(b),
-        Err(e) => {
-            assert!(
-                std::env::var_os("WARD_TEST_REQUIRE_WORKBOOK").is_none(),
-                "the official CyFun workbook is required (WARD_TEST_REQUIRE_WORKBOOK) but cannot be read at {TEMPLATE}: {e}"
-            );
-            eprintln!("note: the official CyFun workbook is not here; skipping");
-            None
-        }
-    }
-}
+use ward_testkit::libreoffice::official_workbook as template;
 
 /// Replaces `from` by `to` in one part of an .xlsx (a zip), keeping everything else.
 fn patch_xlsx(bytes: &[u8], part: &str, from: &str, to: &str) -> Vec<u8> {
