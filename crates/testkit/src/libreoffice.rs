@@ -177,21 +177,6 @@ fn parse_a1(cell: &str) -> Option<(u32, u32)> {
     (row >= 1).then(|| (row - 1, col - 1))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn cell_references_and_urls() {
-        assert_eq!(parse_a1("A1"), Some((0, 0)));
-        assert_eq!(parse_a1("K3"), Some((2, 10)));
-        assert_eq!(parse_a1("AE30"), Some((29, 30)));
-        assert_eq!(parse_a1("3"), None);
-        assert_eq!(parse_a1("A0"), None);
-        assert_eq!(file_url(Path::new("/tmp/a b/c")), "file:///tmp/a%20b/c");
-    }
-}
-
 /// Where the CCB's official CyFun 2025 workbook lies: beside the repository, in
 /// `shared/data/cyfun/` (it is the CCB's and never committed).
 pub const OFFICIAL_WORKBOOK: &str = concat!(
@@ -212,5 +197,20 @@ pub fn official_workbook() -> Option<Vec<u8>> {
             eprintln!("note: {OFFICIAL_WORKBOOK} is missing; skipping");
             None
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cell_references_and_urls() {
+        assert_eq!(parse_a1("A1"), Some((0, 0)));
+        assert_eq!(parse_a1("K3"), Some((2, 10)));
+        assert_eq!(parse_a1("AE30"), Some((29, 30)));
+        assert_eq!(parse_a1("3"), None);
+        assert_eq!(parse_a1("A0"), None);
+        assert_eq!(file_url(Path::new("/tmp/a b/c")), "file:///tmp/a%20b/c");
     }
 }
