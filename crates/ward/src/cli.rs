@@ -88,6 +88,55 @@ pub enum CyfunCommand {
     ExportWorkbook(CyfunExportArgs),
     /// Freeze the assessment as it is now, to compare later
     Snapshot(CyfunSnapshotArgs),
+    /// Compare a snapshot with a later one or with now: category deltas and changed answers
+    Compare(CyfunCompareArgs),
+    /// Score or annotate one requirement (prints the new verdicts)
+    Answer(CyfunAnswerArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CyfunCompareArgs {
+    /// The assessment's id
+    pub id: String,
+    /// The earlier snapshot's id
+    #[arg(long, value_name = "SNAPSHOT")]
+    pub from: String,
+    /// The later snapshot's id [default: the assessment as it is now]
+    #[arg(long, value_name = "SNAPSHOT")]
+    pub to: Option<String>,
+    #[command(flatten)]
+    pub output: JsonArg,
+}
+
+#[derive(Debug, Args)]
+pub struct CyfunAnswerArgs {
+    /// The assessment's id
+    pub id: String,
+    /// The requirement id, e.g. PR.AA-03.2
+    pub requirement: String,
+    /// Documentation score, 1 to 5
+    #[arg(long, value_name = "1-5")]
+    pub documentation: Option<u8>,
+    /// Implementation score, 1 to 5
+    #[arg(long, value_name = "1-5")]
+    pub implementation: Option<u8>,
+    /// Mark as not applicable (needs --justification)
+    #[arg(long, conflicts_with = "applicable")]
+    pub not_applicable: bool,
+    /// Mark as applicable again
+    #[arg(long)]
+    pub applicable: bool,
+    #[arg(long)]
+    pub justification: Option<String>,
+    #[arg(long)]
+    pub comment: Option<String>,
+    #[arg(long)]
+    pub owner: Option<String>,
+    /// todo, in_progress or done
+    #[arg(long)]
+    pub status: Option<String>,
+    #[command(flatten)]
+    pub output: JsonArg,
 }
 
 #[derive(Debug, Args)]

@@ -5,8 +5,11 @@ use uuid::Uuid;
 use ward_app::{AssessmentInput, Ctx, ScoreReport};
 use ward_domain::cyfun::{Dimension, Failing, Framework, Level};
 
+use ward_web::api::cyfun_model::{AssessmentView, ComparisonView, ScoreReportView};
+
 use crate::cli::{
-    CatalogImportArgs, CyfunCreateArgs, CyfunExportArgs, CyfunIdArgs, CyfunImportArgs, CyfunSnapshotArgs,
+    CatalogImportArgs, CyfunAnswerArgs, CyfunCompareArgs, CyfunCreateArgs, CyfunExportArgs, CyfunIdArgs,
+    CyfunImportArgs, CyfunSnapshotArgs,
 };
 use crate::config::Config;
 
@@ -25,7 +28,7 @@ pub async fn list(config: &Config, slug: &str, json: bool) -> anyhow::Result<()>
     ward.close().await;
     let list = result?;
     if json {
-        return super::print_json(&list);
+        return super::print_json(&list.iter().map(AssessmentView::from).collect::<Vec<_>>());
     }
     if list.is_empty() {
         println!("No assessments yet. Start one with `ward cyfun create --org {slug} --name NAME`.");
@@ -86,7 +89,7 @@ pub async fn score(config: &Config, args: &CyfunIdArgs) -> anyhow::Result<()> {
     ward.close().await;
     let report = result?;
     if args.output.json {
-        return super::print_json(&report);
+        return super::print_json(&ScoreReportView::from(&report));
     }
     print_report(&report);
     Ok(())
@@ -224,6 +227,85 @@ pub async fn import_catalog(config: &Config, args: &CatalogImportArgs) -> anyhow
     println!("Imported the official {} texts: {}.", import.framework.label(), langs.join(", "));
     for s in &import.skipped {
         println!("  skipped: {s}");
+    }
+    Ok(())
+}
+
+pub async fn compare(config: &Config, args: &CyfunCompareArgs) -> anyhow::Result<()> {
+    let id = parse_id(&args.id)?;
+    let snapshot =
+        |raw: &str| Uuid::parse_str(raw.trim()).map_err(|_| anyhow::anyhow!("{raw:?} is not a snapshot id"));
+    let from = snapshot(&args.from)?;
+    let to = args.to.as_deref().map(snapshot).transpose()?;
+    let ward = super::open(config).await?;
+    let ctx = Ctx::cli();
+    let result = async {
+        let slug = ward.assessment_organisation(&ctx, id).await?;
+        ward.compare_snapshots(&ctx, &slug, id, from, to).await
+    }
+    .await;
+    ward.close().await;
+    let c = ComparisonView::from(&result?);
+    if args.output.json {
+        return super::print_json(&c);
+    }
+    println!("{} -> {}: total {:.2} -> {:.2}", c.from, c.to, c.total_from, c.total_to);
+    for d in c.categories.iter().filter(|d| d.delta.abs() > 1e-12) {
+        println!("  {:<8} {:.2} -> {:.2} ({:+.2})", d.category, d.from, d.to, d.delta);
+    }
+    println!("{} answer(s) changed", c.changed.len());
+    for x in &c.changed {
+        println!(
+            "  {:<12} {} -> {}",
+            x.requirement,
+            x.from.as_deref().unwrap_or("-"),
+            x.to.as_deref().unwrap_or("-")
+        );
+    }
+    Ok(())
+}
+
+pub async fn answer(config: &Config, args: &CyfunAnswerArgs) -> anyhow::Result<()> {
+    let id = parse_id(&args.id)?;
+    let status = args
+        .status
+        .as_deref()
+        .map(ward_app::AnswerStatus::parse)
+        .transpose()
+        .map_err(|e| anyhow::anyhow!("--status: {}", e.reason))?;
+    let input = ward_app::AnswerInput {
+        documentation: args.documentation,
+        implementation: args.implementation,
+        not_applicable: if args.not_applicable {
+            Some(true)
+        } else if args.applicable {
+            Some(false)
+        } else {
+            None
+        },
+        justification: args.justification.clone(),
+        comment: args.comment.clone(),
+        owner: args.owner.clone(),
+        status,
+        reviewed: false,
+    };
+    let ward = super::open(config).await?;
+    let ctx = Ctx::cli();
+    let result = async {
+        let slug = ward.assessment_organisation(&ctx, id).await?;
+        ward.save_answer(&ctx, &slug, id, &args.requirement, &input).await
+    }
+    .await;
+    ward.close().await;
+    let report = ScoreReport::of(&result?);
+    if args.output.json {
+        return super::print_json(&ScoreReportView::from(&report));
+    }
+    println!("Saved {}.", args.requirement);
+    for level in Level::ALL {
+        if let Some(v) = report.verdict.get(level.code()) {
+            println!("{:<9}  {}  total {:.2}", level.code(), if v.pass { "PASS" } else { "FAIL" }, v.total);
+        }
     }
     Ok(())
 }

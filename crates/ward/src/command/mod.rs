@@ -58,6 +58,8 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
         Command::Cyfun(CyfunCommand::ImportWorkbook(args)) => cyfun::import_workbook(&config, &args).await,
         Command::Cyfun(CyfunCommand::ExportWorkbook(args)) => cyfun::export_workbook(&config, &args).await,
         Command::Cyfun(CyfunCommand::Snapshot(args)) => cyfun::snapshot(&config, &args).await,
+        Command::Cyfun(CyfunCommand::Compare(args)) => cyfun::compare(&config, &args).await,
+        Command::Cyfun(CyfunCommand::Answer(args)) => cyfun::answer(&config, &args).await,
         Command::Catalog(CatalogCommand::Import(args)) => cyfun::import_catalog(&config, &args).await,
     }
 }

@@ -202,6 +202,19 @@ on_both_databases! {
             assert_eq!(back[key], original[key], "{key} survives the round trip");
         }
         assert_eq!(back["verdict"]["essential"]["pass"], original["verdict"]["essential"]["pass"]);
+        // Answer and compare from the command line: the demo's baseline against now, then a change.
+        let o = ward(&app.db).args(["cyfun", "answer", &demo.to_string(), "PR.AA-03.2", "--documentation", "3", "--implementation", "3", "--json"]).output().unwrap();
+        assert!(o.status.success(), "{}", err(&o));
+        let report: Value = serde_json::from_str(&out(&o)).unwrap();
+        assert_eq!(report["verdict"]["basic"]["pass"], true);
+        let o = ward(&app.db).args(["cyfun", "answer", &demo.to_string(), "PR.AA-03.2", "--documentation", "7"]).output().unwrap();
+        assert!(!o.status.success() && err(&o).contains("use 1 to 5"), "{}", err(&o));
+        let baseline = app.ward.snapshots(&Ctx::cli(), SLUG, demo).await.unwrap()[0].id;
+        let o = ward(&app.db).args(["cyfun", "compare", &demo.to_string(), "--from", &baseline.to_string(), "--json"]).output().unwrap();
+        assert!(o.status.success(), "{}", err(&o));
+        let cmp: Value = serde_json::from_str(&out(&o)).unwrap();
+        assert!(cmp["total_to"].as_f64().unwrap() > cmp["total_from"].as_f64().unwrap());
+        assert!(cmp["changed"].as_array().unwrap().iter().any(|c| c["requirement"] == "PR.AA-03.2"));
         // People get a table.
         let o = ward(&app.db).args(["cyfun", "score", &demo.to_string()]).output().unwrap();
         let text = out(&o);

@@ -31,10 +31,13 @@ async fn openapi_document_is_served_and_describes_every_api_route() {
             continue;
         }
         let assessment = app.ward.assessments(&ward_app::Ctx::cli(), "az-voorbeeldstad").await.unwrap()[0].id;
+        let snapshot =
+            app.ward.snapshots(&ward_app::Ctx::cli(), "az-voorbeeldstad", assessment).await.unwrap()[0].id;
         let concrete = path
             .replace("{slug}", "az-voorbeeldstad")
             .replace("{framework}", "cyfun-2025")
-            .replace("{id}", &assessment.to_string());
+            .replace("{id}", &assessment.to_string())
+            .replace("{snapshot}", &snapshot.to_string());
         let who = if path.starts_with("/api/v1/accounts") { &admin } else { &owner };
         let status = who.get(&concrete).await.status();
         assert!(status.is_success(), "{path} answered {status}");

@@ -454,6 +454,7 @@ on_both_databases! {
             app.ward.add_evidence(&Ctx::cli(), "az-voorbeeldstad", assessment, "PR.AA-03.2", e).await.unwrap()
         };
         let kept_evidence = new_evidence().await;
+        let snapshot = app.ward.take_snapshot(&cli, "az-voorbeeldstad", assessment, "matrix").await.unwrap();
         let mut routes = route_table(AppState::new(app.ward.clone(), WebOptions::default()));
         assert!(routes.len() > 30, "the table lists every route");
         // Routes that end sessions or remove a member go last, so they do not disturb the rest.
@@ -472,6 +473,7 @@ on_both_databases! {
                 .replace("{slug}", "az-voorbeeldstad")
                 .replace("{id}", &id.to_string())
                 .replace("{requirement}", "PR.AA-03.2")
+                .replace("{snapshot}", &snapshot.to_string())
                 .replace("{framework}", "cyfun-2025")
                 .replace("{email}", CONTRIBUTOR)
                 .replace("{*path}", "ward.css");

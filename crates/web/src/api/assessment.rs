@@ -12,8 +12,8 @@ use ward_app::{AppError, AssessmentInput, ScoreReport};
 use ward_domain::cyfun::{Framework, Level};
 
 use crate::api::cyfun_model::{
-    AnswerRequest, AssessmentDetail, AssessmentView, CatalogView, CreateAssessmentRequest, CreatedId,
-    ScoreReportView, SnapshotRequest, SnapshotView,
+    AnswerRequest, AssessmentDetail, AssessmentView, CatalogView, ComparisonView, CreateAssessmentRequest,
+    CreatedId, EvidenceRequest, ScoreReportView, SnapshotRequest, SnapshotView,
 };
 use crate::auth::Auth;
 use crate::error::{ApiError, Problem};
@@ -197,4 +197,61 @@ pub async fn export_workbook(
         bytes,
     )
         .into_response())
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct CompareQuery {
+    /// The later snapshot; omit to compare with the assessment as it is now.
+    pub to: Option<String>,
+}
+
+/// Compare a snapshot with a later one, or with now: score deltas per category, changed answers.
+#[utoipa::path(get, path = "/api/v1/orgs/{slug}/assessments/{id}/snapshots/{snapshot}/compare", tag = "cyfun", operation_id = "compare_snapshots",
+    params(("slug" = String, Path, description = "The organisation's slug"), ("id" = String, Path, description = "The assessment's id"),
+           ("snapshot" = String, Path, description = "The earlier snapshot's id"), CompareQuery),
+    responses((status = 200, body = ComparisonView), (status = 404, body = Problem, content_type = "application/problem+json")))]
+pub async fn compare(
+    State(state): State<AppState>,
+    Path((slug, id, snapshot)): Path<(String, String, String)>,
+    Query(query): Query<CompareQuery>,
+    auth: Auth,
+) -> Result<Json<ComparisonView>, ApiError> {
+    let from = Uuid::parse_str(&snapshot).map_err(|_| ApiError(AppError::NotFound("snapshot")))?;
+    let to = match query.to.as_deref() {
+        None | Some("") => None,
+        Some(raw) => Some(Uuid::parse_str(raw).map_err(|_| ApiError(AppError::NotFound("snapshot")))?),
+    };
+    let c = state.ward.compare_snapshots(&auth.ctx, &slug, id_of(&id)?, from, to).await?;
+    Ok(Json(ComparisonView::from(&c)))
+}
+
+/// Add evidence as a link (with an optional review-by date).
+#[utoipa::path(post, path = "/api/v1/orgs/{slug}/assessments/{id}/evidence", tag = "cyfun", operation_id = "add_evidence",
+    params(("slug" = String, Path, description = "The organisation's slug"), ("id" = String, Path, description = "The assessment's id")),
+    request_body = EvidenceRequest,
+    responses((status = 201, body = CreatedId), (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn add_evidence(
+    State(state): State<AppState>,
+    Path((slug, id)): Path<(String, String)>,
+    auth: Auth,
+    Json(request): Json<EvidenceRequest>,
+) -> Result<Response, ApiError> {
+    let review_by = match request.review_by.as_deref() {
+        None | Some("") => None,
+        Some(d) => {
+            Some(time::Date::parse(d, time::macros::format_description!("[year]-[month]-[day]")).map_err(
+                |_| {
+                    ApiError(
+                        ward_domain::ValidationError::new("review_by", "date", "use a date like 2027-03-31")
+                            .into(),
+                    )
+                },
+            )?)
+        }
+    };
+    let input =
+        ward_app::EvidenceInput { title: request.title, link: Some(request.link), file: None, review_by };
+    let evidence =
+        state.ward.add_evidence(&auth.ctx, &slug, id_of(&id)?, &request.requirement, input).await?;
+    Ok((axum::http::StatusCode::CREATED, Json(CreatedId { id: evidence })).into_response())
 }

@@ -6,7 +6,10 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use utoipa::ToSchema;
 use uuid::Uuid;
-use ward_app::{AnswerRecord, AnswerStatus, Assessment, AssessmentSummary, ScoreReport, SnapshotMeta};
+use ward_app::{
+    AnswerRecord, AnswerStatus, Assessment, AssessmentSummary, Comparison, EvidenceRecord, ScoreReport,
+    SnapshotMeta,
+};
 use ward_domain::cyfun::{Dimension, Failing, Framework};
 
 /// Documentation, implementation and their mean, as the workbook shows them.
@@ -239,6 +242,7 @@ pub struct AssessmentDetail {
     pub target_level: String,
     pub scope: String,
     pub answers: Vec<AnswerView>,
+    pub evidence: Vec<EvidenceView>,
     pub score: ScoreReportView,
 }
 
@@ -257,6 +261,7 @@ impl From<&Assessment> for AssessmentDetail {
                 .filter_map(|r| a.answer(&r.id))
                 .map(AnswerView::from)
                 .collect(),
+            evidence: a.evidence.iter().map(EvidenceView::from).collect(),
             score: ScoreReportView::from(&ScoreReport::of(a)),
         }
     }
@@ -394,6 +399,116 @@ impl From<Framework> for CatalogView {
                         nl: r.title.nl.clone(),
                         fr: r.title.fr.clone(),
                     },
+                })
+                .collect(),
+        }
+    }
+}
+
+/// A file or link that shows a requirement is met.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EvidenceView {
+    pub id: Uuid,
+    pub requirement: String,
+    pub title: String,
+    pub link: Option<String>,
+    pub file_name: Option<String>,
+    pub size: i64,
+    /// When it must be reviewed again; past dates mark the evidence stale.
+    #[schema(value_type = Option<String>, format = Date)]
+    pub review_by: Option<String>,
+    #[serde(with = "time::serde::rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
+    pub added_at: OffsetDateTime,
+    pub added_by: String,
+}
+
+impl From<&EvidenceRecord> for EvidenceView {
+    fn from(e: &EvidenceRecord) -> Self {
+        EvidenceView {
+            id: e.id,
+            requirement: e.requirement_id.clone(),
+            title: e.title.clone(),
+            link: e.link.clone(),
+            file_name: e.file_name.clone(),
+            size: e.size,
+            review_by: e.review_by.map(|d| d.to_string()),
+            added_at: e.added_at,
+            added_by: e.added_by.clone(),
+        }
+    }
+}
+
+/// Evidence given as a link (files are uploaded on the requirement's page).
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct EvidenceRequest {
+    pub requirement: String,
+    pub title: String,
+    pub link: String,
+    /// `YYYY-MM-DD`
+    pub review_by: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CategoryDeltaView {
+    pub category: String,
+    pub from: f64,
+    pub to: f64,
+    pub delta: f64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ChangedAnswerView {
+    pub requirement: String,
+    /// `d/i` (documentation/implementation), `N/A`, or null when unanswered
+    pub from: Option<String>,
+    pub to: Option<String>,
+}
+
+/// What changed between two snapshots, or a snapshot and now.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ComparisonView {
+    pub from: String,
+    pub to: String,
+    pub total_from: f64,
+    pub total_to: f64,
+    pub categories: Vec<CategoryDeltaView>,
+    pub changed: Vec<ChangedAnswerView>,
+}
+
+fn answer_text(a: Option<ward_domain::cyfun::Answer>) -> Option<String> {
+    a.map(|a| match a {
+        ward_domain::cyfun::Answer::NotApplicable => "N/A".to_owned(),
+        ward_domain::cyfun::Answer::Scored { documentation, implementation } => {
+            format!("{}/{}", documentation.value(), implementation.value())
+        }
+    })
+}
+
+impl From<&Comparison> for ComparisonView {
+    fn from(c: &Comparison) -> Self {
+        ComparisonView {
+            from: c.from.clone(),
+            to: c.to.clone(),
+            total_from: c.total.0,
+            total_to: c.total.1,
+            categories: c
+                .categories
+                .iter()
+                .map(|d| CategoryDeltaView {
+                    category: d.category.clone(),
+                    from: d.from,
+                    to: d.to,
+                    delta: d.delta,
+                })
+                .collect(),
+            changed: c
+                .changed
+                .iter()
+                .map(|x| ChangedAnswerView {
+                    requirement: x.requirement.clone(),
+                    from: answer_text(x.from),
+                    to: answer_text(x.to),
                 })
                 .collect(),
         }

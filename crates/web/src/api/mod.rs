@@ -96,6 +96,7 @@ pub(crate) fn groups() -> Vec<(Access, OpenApiRouter<AppState>)> {
                 .routes(routes!(assessment::show))
                 .routes(routes!(assessment::score))
                 .routes(routes!(assessment::snapshots))
+                .routes(routes!(assessment::compare))
                 .routes(routes!(assessment::export_workbook)),
         ),
         (
@@ -111,6 +112,7 @@ pub(crate) fn groups() -> Vec<(Access, OpenApiRouter<AppState>)> {
                 .routes(routes!(scoping::save))
                 .routes(routes!(assessment::create))
                 .routes(routes!(assessment::take_snapshot))
+                .routes(routes!(assessment::add_evidence))
                 .routes(routes!(assessment::import_workbook)),
         ),
         (Access::Org(Permission::EditAssigned), OpenApiRouter::new().routes(routes!(assessment::answer))),
