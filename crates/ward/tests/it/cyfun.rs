@@ -298,4 +298,35 @@ on_both_databases! {
         // Five are fine.
         app.stop().await;
     }
+
+    async fn official_texts_are_imported_and_shown_beside_wards_titles(db) {
+        let Some(template) = template() else { return };
+        let app = TestApp::spawn(db).await;
+        let password = app.demo().await;
+        let owner = app.sign_in(OWNER, &password).await;
+        let demo = app.ward.assessments(&Ctx::cli(), SLUG).await.unwrap()[0].id;
+        let page = format!("/orgs/{SLUG}/assessments/{demo}/requirements/PR.AA-03.2");
+        let before = owner.get(&page).await.text().await.unwrap();
+        assert!(before.contains("not loaded"), "no official text yet");
+        // The CCB workbook gives the English texts; the CISO Assistant library adds Dutch and French.
+        std::fs::write(app.db.dir.path().join("tool.xlsx"), &template).unwrap();
+        let o = ward(&app.db).args(["catalog", "import", "tool.xlsx", "--json"]).output().unwrap();
+        assert!(o.status.success(), "{}", err(&o));
+        let imported: Value = serde_json::from_str(&out(&o)).unwrap();
+        assert_eq!(imported["languages"]["en"], 218);
+        let library = std::path::Path::new(ward_testkit::libreoffice::OFFICIAL_WORKBOOK).with_file_name("cyfun2025.yaml");
+        let o = ward(&app.db).arg("catalog").arg("import").arg(&library).output().unwrap();
+        assert!(o.status.success(), "{}", err(&o));
+        assert!(out(&o).contains("218 in nl") && out(&o).contains("218 in fr"), "{}", out(&o));
+        let after = owner.get(&page).await.text().await.unwrap();
+        assert!(after.contains("class=\"official\"") && !after.contains("not loaded"), "the official text is shown");
+        // Not a library, not a workbook: refused, nothing replaced.
+        std::fs::write(app.db.dir.path().join("notes.yaml"), "just: [some, yaml]\n").unwrap();
+        let o = ward(&app.db).args(["catalog", "import", "notes.yaml"]).output().unwrap();
+        assert!(!o.status.success());
+        assert!(err(&o).starts_with("error:") && err(&o).trim_end().lines().count() == 1, "{}", err(&o));
+        let again = owner.get(&page).await.text().await.unwrap();
+        assert!(again.contains("class=\"official\""));
+        app.stop().await;
+    }
 }
