@@ -170,6 +170,18 @@ fn build(state: AppState) -> (Router, Vec<RouteInfo>) {
         )
         .add(
             M::POST,
+            "/orgs/{slug}/assessments/{id}/settings",
+            Org(Permission::EditAny),
+            post(assessment::save_settings),
+        )
+        .add(
+            M::POST,
+            "/orgs/{slug}/assessments/{id}/delete",
+            Org(Permission::ManageOrganisation),
+            post(assessment::delete),
+        )
+        .add(
+            M::POST,
             "/orgs/{slug}/assessments/{id}/snapshots",
             Org(Permission::EditAny),
             post(assessment::take_snapshot),

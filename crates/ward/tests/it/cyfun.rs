@@ -178,6 +178,15 @@ on_both_databases! {
         assert_eq!(cmp.changed[0].requirement, "PR.DS-11.1");
         assert!(cmp.total.1 > cmp.total.0);
         assert!(cmp.categories.iter().any(|c| c.category == "PR.DS" && c.delta > 0.0));
+
+        // Settings change, then the owner deletes it; others cannot.
+        let res = owner.json(Method::PUT, &base, Some(json!({"name": "Q4 2026", "target_level": "important"}))).await;
+        assert_eq!(res.status(), 200);
+        let detail: Value = res.json().await.unwrap();
+        assert_eq!((detail["name"].as_str(), detail["target_level"].as_str()), (Some("Q4 2026"), Some("important")));
+        assert_eq!(lotte.json(Method::DELETE, &base, None).await.status(), 403);
+        assert_eq!(owner.json(Method::DELETE, &base, None).await.status(), 204);
+        assert_eq!(owner.get(&base).await.status(), 404);
         app.stop().await;
     }
 

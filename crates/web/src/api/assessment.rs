@@ -255,3 +255,44 @@ pub async fn add_evidence(
         state.ward.add_evidence(&auth.ctx, &slug, id_of(&id)?, &request.requirement, input).await?;
     Ok((axum::http::StatusCode::CREATED, Json(CreatedId { id: evidence })).into_response())
 }
+
+/// Change an assessment's name, target level or scope.
+#[utoipa::path(put, path = "/api/v1/orgs/{slug}/assessments/{id}", tag = "cyfun", operation_id = "update_assessment",
+    params(("slug" = String, Path, description = "The organisation's slug"), ("id" = String, Path, description = "The assessment's id")),
+    request_body = CreateAssessmentRequest,
+    responses((status = 200, body = AssessmentDetail), (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn update(
+    State(state): State<AppState>,
+    Path((slug, id)): Path<(String, String)>,
+    auth: Auth,
+    Json(request): Json<CreateAssessmentRequest>,
+) -> Result<Json<AssessmentDetail>, ApiError> {
+    let id = id_of(&id)?;
+    let (_, current) = state.ward.assessment(&auth.ctx, &slug, id).await?;
+    let target_level = match request.target_level.as_deref() {
+        None | Some("") => None,
+        Some(code) => Some(Level::parse(code).map_err(|e| ApiError(e.into()))?),
+    };
+    let input = AssessmentInput {
+        name: request.name,
+        framework: current.framework,
+        target_level,
+        scope: request.scope.unwrap_or(current.record.scope.clone()),
+    };
+    state.ward.update_assessment(&auth.ctx, &slug, id, &input).await?;
+    let (_, a) = state.ward.assessment(&auth.ctx, &slug, id).await?;
+    Ok(Json(AssessmentDetail::from(&a)))
+}
+
+/// Delete an assessment with its answers, evidence and snapshots (owners).
+#[utoipa::path(delete, path = "/api/v1/orgs/{slug}/assessments/{id}", tag = "cyfun", operation_id = "delete_assessment",
+    params(("slug" = String, Path, description = "The organisation's slug"), ("id" = String, Path, description = "The assessment's id")),
+    responses((status = 204, description = "Deleted"), (status = 404, body = Problem, content_type = "application/problem+json")))]
+pub async fn delete(
+    State(state): State<AppState>,
+    Path((slug, id)): Path<(String, String)>,
+    auth: Auth,
+) -> Result<axum::http::StatusCode, ApiError> {
+    state.ward.delete_assessment(&auth.ctx, &slug, id_of(&id)?).await?;
+    Ok(axum::http::StatusCode::NO_CONTENT)
+}

@@ -113,12 +113,15 @@ pub(crate) fn groups() -> Vec<(Access, OpenApiRouter<AppState>)> {
                 .routes(routes!(assessment::create))
                 .routes(routes!(assessment::take_snapshot))
                 .routes(routes!(assessment::add_evidence))
+                .routes(routes!(assessment::update))
                 .routes(routes!(assessment::import_workbook)),
         ),
         (Access::Org(Permission::EditAssigned), OpenApiRouter::new().routes(routes!(assessment::answer))),
         (
             Access::Org(Permission::ManageOrganisation),
-            OpenApiRouter::new().routes(routes!(organisation::set_policy)),
+            OpenApiRouter::new()
+                .routes(routes!(organisation::set_policy))
+                .routes(routes!(assessment::delete)),
         ),
         (Access::Admin, OpenApiRouter::new().routes(routes!(account::list, account::create))),
     ]

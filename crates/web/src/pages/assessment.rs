@@ -965,6 +965,9 @@ pub struct SnapshotsPage {
     from: String,
     to: String,
     can_edit: bool,
+    can_delete: bool,
+    target: &'static str,
+    scope: String,
     errors: Vec<String>,
 }
 
@@ -1053,6 +1056,9 @@ async fn render_snapshots(
         from: compare.from,
         to: compare.to,
         can_edit: profile.role.is_none_or(|r| r.allows(Permission::EditAny)),
+        can_delete: profile.role.is_none_or(|r| r.allows(Permission::ManageOrganisation)),
+        target: a.target_level.code(),
+        scope: a.record.scope.clone(),
         errors,
         layout,
     })
@@ -1149,6 +1155,67 @@ pub async fn export_workbook(
             render_snapshots(&state, &auth, tr, ctx, &slug, &id, CompareQuery::default(), messages(&errors))
                 .await,
         ),
+        Err(error) => PageError { tr, error }.into_response(),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct SettingsForm {
+    name: String,
+    #[serde(default)]
+    target_level: String,
+    #[serde(default)]
+    scope: String,
+}
+
+/// `POST /orgs/{slug}/assessments/{id}/settings`: name, target level and scope.
+pub async fn save_settings(
+    State(state): State<AppState>,
+    Path((slug, id)): Path<(String, String)>,
+    auth: Auth,
+    tr: Tr,
+    ctx: PageContext,
+    axum::Form(form): axum::Form<SettingsForm>,
+) -> Response {
+    let assessment = match parse_uuid(&id, "assessment") {
+        Ok(x) => x,
+        Err(error) => return PageError { tr, error }.into_response(),
+    };
+    let framework = match state.ward.assessment(&auth.ctx, &slug, assessment).await {
+        Ok((_, a)) => a.framework,
+        Err(error) => return PageError { tr, error }.into_response(),
+    };
+    let input = AssessmentInput {
+        name: form.name,
+        framework,
+        target_level: Level::parse(&form.target_level).ok(),
+        scope: form.scope,
+    };
+    match state.ward.update_assessment(&auth.ctx, &slug, assessment, &input).await {
+        Ok(()) => {
+            redirect_with_flash(&format!("/orgs/{slug}/assessments/{id}/snapshots"), "assessment_saved", &[])
+        }
+        Err(AppError::Validation(errors)) => crate::pages::unprocessable(
+            render_snapshots(&state, &auth, tr, ctx, &slug, &id, CompareQuery::default(), messages(&errors))
+                .await,
+        ),
+        Err(error) => PageError { tr, error }.into_response(),
+    }
+}
+
+/// `POST /orgs/{slug}/assessments/{id}/delete` (owners).
+pub async fn delete(
+    State(state): State<AppState>,
+    Path((slug, id)): Path<(String, String)>,
+    auth: Auth,
+    tr: Tr,
+) -> Response {
+    let assessment = match parse_uuid(&id, "assessment") {
+        Ok(x) => x,
+        Err(error) => return PageError { tr, error }.into_response(),
+    };
+    match state.ward.delete_assessment(&auth.ctx, &slug, assessment).await {
+        Ok(()) => redirect_with_flash(&format!("/orgs/{slug}/assessments"), "assessment_deleted", &[]),
         Err(error) => PageError { tr, error }.into_response(),
     }
 }

@@ -17,7 +17,9 @@ pub const FLASH_COOKIE: &str = "ward_flash";
 
 /// Flash messages are keys from this list, never text from the cookie: a forged cookie can at
 /// worst show one of these.
-const FLASH_KEYS: [(&str, &str); 21] = [
+const FLASH_KEYS: [(&str, &str); 23] = [
+    ("assessment_saved", "flash.assessment_saved"),
+    ("assessment_deleted", "flash.assessment_deleted"),
     ("assessment_created", "flash.assessment_created"),
     ("workbook_imported", "flash.workbook_imported"),
     ("answer_saved", "flash.answer_saved"),
