@@ -226,12 +226,11 @@ impl ScoreReport {
                 .into_iter()
                 .map(|level| {
                     let v = a.verdict(level);
-                    let total = a.scorecard(level).total;
                     (
                         level.code().to_owned(),
                         LevelVerdict {
                             pass: v.pass,
-                            total,
+                            total: v.total,
                             failing: v.failing,
                             to_pass: v.to_pass,
                             thresholds_source: v.thresholds.source,

@@ -7,7 +7,7 @@ use ward_domain::scoping::{CyfunLevel, Rules, ScopingInput, ScopingResult, scope
 use ward_domain::{Permission, ValidationError};
 use ward_store::StoredScoping;
 
-use crate::actor::{Actor, Ctx};
+use crate::actor::Ctx;
 use crate::{AppError, Ward};
 
 /// A saved scoping with its (re)computed result: rules may have changed since it was saved.
@@ -70,12 +70,7 @@ impl Ward {
             None => (result.cyfun_level, None),
         };
         let now = Self::now();
-        let updated_by = match &ctx.actor {
-            Actor::User(u) => u.email.to_string(),
-            Actor::ApiToken(t) => format!("token {}", t.name),
-            Actor::Cli { os_user } => format!("cli ({os_user})"),
-            Actor::Anonymous => "anonymous".into(),
-        };
+        let updated_by = ctx.label();
         let stored = StoredScoping {
             answers: serde_json::to_string(input).map_err(|e| AppError::Internal(Box::new(e)))?,
             target_level: target_level.code().to_owned(),

@@ -419,23 +419,7 @@ impl Tx {
 
     /// Re-encrypts TOTP secrets that are not under the current data key. Returns how many.
     pub async fn reencrypt_totp_secrets(&mut self, store: &Store) -> Result<usize, StoreError> {
-        let current = store.current_data_key().ok_or(StoreError::Crypto("no data key".into()))?;
-        const SQL: &str = "SELECT id, totp_secret FROM users WHERE totp_secret IS NOT NULL";
-        let rows: Vec<(Uuid, Vec<u8>)> =
-            on_tx!(&mut self.inner, c => sqlx::query_as(SQL).fetch_all(c).await)?;
-        let mut moved = 0;
-        for (id, envelope) in rows {
-            if ward_crypto::field::key_id_of(&envelope) == Some(current) {
-                continue;
-            }
-            let place = Place { table: TOTP_PLACE.0, column: TOTP_PLACE.1, row: id.as_bytes() };
-            let plain = store.decrypt(place, &envelope).await?;
-            let fresh = self.encrypt(place, &plain)?;
-            const UPDATE: &str = "UPDATE users SET totp_secret = $2 WHERE id = $1";
-            on_tx!(&mut self.inner, c => sqlx::query(UPDATE).bind(id).bind(&fresh).execute(c).await.map(|_| ()))?;
-            moved += 1;
-        }
-        Ok(moved)
+        self.reencrypt_columns(store, &[TOTP_PLACE]).await
     }
 
     pub async fn upsert_membership(

@@ -409,22 +409,6 @@ impl Tx {
 
     /// Re-encrypts this module's sealed fields that are not under the current data key.
     pub async fn reencrypt_assessment_fields(&mut self, store: &Store) -> Result<usize, StoreError> {
-        let current = store.current_data_key().ok_or(StoreError::Crypto("no data key".into()))?;
-        let mut moved = 0;
-        for column in ENCRYPTED_COLUMNS {
-            let select = format!("SELECT id, {} FROM {} WHERE {} IS NOT NULL", column.1, column.0, column.1);
-            let rows: Vec<(Uuid, Vec<u8>)> = on_tx!(&mut self.inner, c => sqlx::query_as(sqlx::AssertSqlSafe(select.as_str())).fetch_all(c).await)?;
-            let update = format!("UPDATE {} SET {} = $2 WHERE id = $1", column.0, column.1);
-            for (id, envelope) in rows {
-                if ward_crypto::field::key_id_of(&envelope) == Some(current) {
-                    continue;
-                }
-                let plain = store.decrypt(place(column, &id), &envelope).await?;
-                let fresh = self.encrypt(place(column, &id), &plain)?;
-                on_tx!(&mut self.inner, c => sqlx::query(sqlx::AssertSqlSafe(update.as_str())).bind(id).bind(&fresh).execute(c).await.map(|_| ()))?;
-                moved += 1;
-            }
-        }
-        Ok(moved)
+        self.reencrypt_columns(store, &ENCRYPTED_COLUMNS).await
     }
 }

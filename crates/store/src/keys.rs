@@ -4,6 +4,7 @@
 //! reload. Rotation adds a key; re-encryption moves values to it; old keys stay until unused.
 
 use time::OffsetDateTime;
+use uuid::Uuid;
 use ward_crypto::field::{FieldCipher, Place};
 use ward_crypto::{CryptoError, random_bytes};
 
@@ -86,6 +87,34 @@ impl Store {
 }
 
 impl Tx {
+    /// Moves every value of the given encrypted `(table, column)`s (rows keyed by a UUID `id`) that
+    /// is not under the current data key to it. Returns how many moved.
+    pub(crate) async fn reencrypt_columns(
+        &mut self,
+        store: &Store,
+        columns: &[(&'static str, &'static str)],
+    ) -> Result<usize, StoreError> {
+        let current = store.current_data_key().ok_or(StoreError::Crypto("no data key".into()))?;
+        let mut moved = 0;
+        for &(table, column) in columns {
+            // Table and column names are this crate's constants, never input.
+            let select = format!("SELECT id, {column} FROM {table} WHERE {column} IS NOT NULL");
+            let rows: Vec<(Uuid, Vec<u8>)> = on_tx!(&mut self.inner, c => sqlx::query_as(sqlx::AssertSqlSafe(select.as_str())).fetch_all(c).await)?;
+            let update = format!("UPDATE {table} SET {column} = $2 WHERE id = $1");
+            for (id, envelope) in rows {
+                if ward_crypto::field::key_id_of(&envelope) == Some(current) {
+                    continue;
+                }
+                let place = Place { table, column, row: id.as_bytes() };
+                let plain = store.decrypt(place, &envelope).await?;
+                let fresh = self.encrypt(place, &plain)?;
+                on_tx!(&mut self.inner, c => sqlx::query(sqlx::AssertSqlSafe(update.as_str())).bind(id).bind(&fresh).execute(c).await.map(|_| ()))?;
+                moved += 1;
+            }
+        }
+        Ok(moved)
+    }
+
     pub(crate) fn encrypt(&self, place: Place<'_>, plaintext: &[u8]) -> Result<Vec<u8>, StoreError> {
         let cipher = self
             .keys

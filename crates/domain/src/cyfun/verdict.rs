@@ -148,6 +148,8 @@ pub struct Increase {
 pub struct Verdict {
     pub level: Level,
     pub pass: bool,
+    /// Total maturity over this level's requirements.
+    pub total: f64,
     pub failing: Vec<Failing>,
     /// A smallest set of score increases (in points) that makes the level pass; empty when it
     /// passes, or when answers break the N/A rules (fix those first).
@@ -168,7 +170,7 @@ pub fn verdict(catalog: &Catalog, level: Level, answers: &Answers, thresholds: &
     } else {
         smallest_increases(catalog, level, answers, &t)
     };
-    Verdict { level, pass: failing.is_empty(), failing, to_pass, thresholds: t }
+    Verdict { level, pass: failing.is_empty(), total: card.total, failing, to_pass, thresholds: t }
 }
 
 fn failing_items(card: &Scorecard, t: &LevelThresholds) -> Vec<Failing> {

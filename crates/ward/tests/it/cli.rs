@@ -21,7 +21,7 @@ const WARD_VARS: [&str; 7] = [
 ];
 
 /// `ward` with a clean environment, working in the test's folder, pointed at the test database.
-fn ward(db: &TestDb) -> Command {
+pub(crate) fn ward(db: &TestDb) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_ward"));
     for var in WARD_VARS {
         cmd.env_remove(var);
@@ -41,11 +41,11 @@ fn run(cmd: &mut Command) -> Output {
     cmd.stdin(Stdio::null()).output().expect("run ward")
 }
 
-fn stdout(o: &Output) -> String {
+pub(crate) fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
 
-fn stderr(o: &Output) -> String {
+pub(crate) fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 

@@ -3,12 +3,13 @@
 //! contributors limited to what they own, snapshots, and the audit trail.
 
 use std::io::{Read, Write};
-use std::process::{Command, Output, Stdio};
 
 use reqwest::Method;
 use serde_json::{Value, json};
 use ward_app::Ctx;
-use ward_testkit::{TestApp, TestDb, on_both_databases};
+use ward_testkit::{TestApp, on_both_databases};
+
+use crate::cli::{stderr as err, stdout as out, ward};
 
 const OWNER: &str = "an.peeters@az-voorbeeldstad.example";
 const CONTRIBUTOR: &str = "lotte.janssens@az-voorbeeldstad.example";
@@ -54,27 +55,6 @@ fn sheet_part(bytes: &[u8], sheet: &str) -> String {
     let rel = &rels[rel_start..rel_start + rels[rel_start..].find('>').unwrap()];
     let target = rel.split("Target=\"").nth(1).unwrap().split('"').next().unwrap();
     format!("xl/{}", target.trim_start_matches("/xl/"))
-}
-
-fn ward(db: &TestDb) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_ward"));
-    for var in ["WARD_DATA_DIR", "WARD_DATABASE_URL", "WARD_CONFIG", "WARD_BIND", "WARD_LOG", "RUST_LOG"] {
-        cmd.env_remove(var);
-    }
-    cmd.current_dir(db.dir.path()).arg("--data").arg(db.dir.path());
-    if let ward_store::DatabaseTarget::Postgres(url) = &db.target {
-        cmd.env("WARD_DATABASE_URL", url);
-    }
-    cmd.stdin(Stdio::null());
-    cmd
-}
-
-fn out(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn err(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
 async fn assessment_count(app: &TestApp) -> usize {

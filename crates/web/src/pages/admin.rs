@@ -197,24 +197,16 @@ pub async fn import_catalog(
     auth: Auth,
     tr: Tr,
     ctx: PageContext,
-    mut multipart: axum::extract::Multipart,
+    multipart: axum::extract::Multipart,
 ) -> Response {
-    let mut upload = None;
-    while let Ok(Some(field)) = multipart.next_field().await {
-        if let Some(name) = field.file_name().map(str::to_owned) {
-            match field.bytes().await {
-                Ok(bytes) if !bytes.is_empty() => upload = Some((name, bytes.to_vec())),
-                Ok(_) => {}
-                Err(e) => {
-                    return crate::pages::unprocessable(render(&state, &auth, tr, ctx, e.body_text()).await);
-                }
-            }
+    let (name, bytes) = match crate::pages::assessment::read_upload(multipart).await {
+        Ok((_, Some((name, _, bytes)))) => (name, bytes),
+        Ok((_, None)) => {
+            return crate::pages::unprocessable(
+                render(&state, &auth, tr, ctx, tr.t("cyfun.choose_file").to_owned()).await,
+            );
         }
-    }
-    let Some((name, bytes)) = upload else {
-        return crate::pages::unprocessable(
-            render(&state, &auth, tr, ctx, tr.t("cyfun.choose_file").to_owned()).await,
-        );
+        Err(e) => return crate::pages::unprocessable(render(&state, &auth, tr, ctx, e).await),
     };
     match state.ward.import_catalog(&auth.ctx, &name, &bytes).await {
         Ok(_) => redirect_with_flash("/admin", "catalog_imported", &[]),

@@ -139,7 +139,7 @@ pub async fn create(
 }
 
 /// Reads the first file field of a multipart form, and the text fields.
-async fn read_upload(
+pub(crate) async fn read_upload(
     mut multipart: Multipart,
 ) -> Result<(HashMap<String, String>, Option<(String, String, Vec<u8>)>), String> {
     let mut fields = HashMap::new();
@@ -354,7 +354,7 @@ pub(crate) fn banners(tr: Tr, a: &Assessment) -> Vec<LevelBanner> {
                 code: level.code(),
                 name: level_name(tr, level),
                 pass: v.pass,
-                total: figure(a.scorecard(level).total),
+                total: figure(v.total),
                 target: level == a.target_level,
                 more: lines.len().saturating_sub(6),
                 failing: lines.into_iter().take(6).collect(),
@@ -554,11 +554,8 @@ pub async fn score_row(
     auth: Auth,
     tr: Tr,
     axum::Form(form): axum::Form<ScoreForm>,
-) -> Response {
-    let id = match parse_uuid(&id, "assessment") {
-        Ok(id) => id,
-        Err(error) => return PageError { tr, error }.into_response(),
-    };
+) -> Result<Response, PageError> {
+    let id = parse_uuid(&id, "assessment").or_page(tr)?;
     let input = AnswerInput {
         documentation: score_field(&form.documentation),
         implementation: score_field(&form.implementation),
@@ -570,10 +567,10 @@ pub async fn score_row(
         form.return_query,
         requirement.replace('.', "-")
     );
-    match state.ward.save_answer(&auth.ctx, &slug, id, &requirement, &input).await {
+    Ok(match state.ward.save_answer(&auth.ctx, &slug, id, &requirement, &input).await {
         Ok(_) => redirect_with_flash(&back, "answer_saved", &[]),
         Err(error) => PageError { tr, error }.into_response(),
-    }
+    })
 }
 
 // ----- one requirement -----
@@ -792,11 +789,8 @@ pub async fn save_requirement(
     tr: Tr,
     ctx: PageContext,
     axum::Form(form): axum::Form<AnswerForm>,
-) -> Response {
-    let assessment = match parse_uuid(&id, "assessment") {
-        Ok(x) => x,
-        Err(error) => return PageError { tr, error }.into_response(),
-    };
+) -> Result<Response, PageError> {
+    let assessment = parse_uuid(&id, "assessment").or_page(tr)?;
     let mut errors = Vec::new();
     let mut score = |raw: &str, field: &str| -> Option<u8> {
         match raw.trim() {
@@ -814,9 +808,9 @@ pub async fn save_requirement(
     let implementation = score(&form.implementation, tr.t("cyfun.implementation"));
     let status = form.status.as_deref().and_then(|s| AnswerStatus::parse(s).ok());
     if !errors.is_empty() {
-        return crate::pages::unprocessable(
+        return Ok(crate::pages::unprocessable(
             render_requirement(&state, &auth, tr, ctx, &slug, &id, &requirement, Some(form), errors).await,
-        );
+        ));
     }
     let input = AnswerInput {
         documentation,
@@ -828,7 +822,7 @@ pub async fn save_requirement(
         status,
         reviewed: form.reviewed.is_some(),
     };
-    match state.ward.save_answer(&auth.ctx, &slug, assessment, &requirement, &input).await {
+    Ok(match state.ward.save_answer(&auth.ctx, &slug, assessment, &requirement, &input).await {
         Ok(_) => redirect_with_flash(
             &format!("/orgs/{slug}/assessments/{id}/requirements/{requirement}"),
             "answer_saved",
@@ -849,7 +843,7 @@ pub async fn save_requirement(
             .await,
         ),
         Err(error) => PageError { tr, error }.into_response(),
-    }
+    })
 }
 
 /// `POST /orgs/{slug}/assessments/{id}/requirements/{requirement}/evidence` (a link or a file)
@@ -860,11 +854,8 @@ pub async fn add_evidence(
     tr: Tr,
     ctx: PageContext,
     multipart: Multipart,
-) -> Response {
-    let assessment = match parse_uuid(&id, "assessment") {
-        Ok(x) => x,
-        Err(error) => return PageError { tr, error }.into_response(),
-    };
+) -> Result<Response, PageError> {
+    let assessment = parse_uuid(&id, "assessment").or_page(tr)?;
     let fail = |errors: Vec<String>| async {
         crate::pages::unprocessable(
             render_requirement(&state, &auth, tr, ctx, &slug, &id, &requirement, None, errors).await,
@@ -872,7 +863,7 @@ pub async fn add_evidence(
     };
     let (fields, file) = match read_upload(multipart).await {
         Ok(x) => x,
-        Err(e) => return fail(vec![e]).await,
+        Err(e) => return Ok(fail(vec![e]).await),
     };
     let get = |k: &str| fields.get(k).cloned().unwrap_or_default();
     let review_by = match get("review_by").trim() {
@@ -880,12 +871,14 @@ pub async fn add_evidence(
         d => match Date::parse(d, format_description!("[year]-[month]-[day]")) {
             Ok(d) => Some(d),
             Err(_) => {
-                return fail(vec![format!("{}: {}", tr.t("cyfun.review_by"), tr.t("cyfun.bad_date"))]).await;
+                return Ok(
+                    fail(vec![format!("{}: {}", tr.t("cyfun.review_by"), tr.t("cyfun.bad_date"))]).await
+                );
             }
         },
     };
     let input = EvidenceInput { title: get("title"), link: Some(get("link")), file, review_by };
-    match state.ward.add_evidence(&auth.ctx, &slug, assessment, &requirement, input).await {
+    Ok(match state.ward.add_evidence(&auth.ctx, &slug, assessment, &requirement, input).await {
         Ok(_) => redirect_with_flash(
             &format!("/orgs/{slug}/assessments/{id}/requirements/{requirement}"),
             "evidence_added",
@@ -893,7 +886,7 @@ pub async fn add_evidence(
         ),
         Err(AppError::Validation(errors)) => fail(messages(&errors)).await,
         Err(error) => PageError { tr, error }.into_response(),
-    }
+    })
 }
 
 /// `POST /orgs/{slug}/assessments/{id}/evidence/{evidence}/remove`
@@ -903,21 +896,16 @@ pub async fn remove_evidence(
     auth: Auth,
     tr: Tr,
     axum::Form(form): axum::Form<HashMap<String, String>>,
-) -> Response {
-    let ids = parse_uuid(&id, "assessment").and_then(|a| parse_uuid(&evidence, "evidence").map(|e| (a, e)));
-    let (assessment, evidence) = match ids {
-        Ok(x) => x,
-        Err(error) => return PageError { tr, error }.into_response(),
-    };
+) -> Result<Response, PageError> {
+    let assessment = parse_uuid(&id, "assessment").or_page(tr)?;
+    let evidence = parse_uuid(&evidence, "evidence").or_page(tr)?;
     let back = form.get("requirement").cloned().unwrap_or_default();
-    match state.ward.remove_evidence(&auth.ctx, &slug, assessment, evidence).await {
-        Ok(()) => redirect_with_flash(
-            &format!("/orgs/{slug}/assessments/{id}/requirements/{back}"),
-            "evidence_removed",
-            &[],
-        ),
-        Err(error) => PageError { tr, error }.into_response(),
-    }
+    state.ward.remove_evidence(&auth.ctx, &slug, assessment, evidence).await.or_page(tr)?;
+    Ok(redirect_with_flash(
+        &format!("/orgs/{slug}/assessments/{id}/requirements/{back}"),
+        "evidence_removed",
+        &[],
+    ))
 }
 
 /// `GET /orgs/{slug}/assessments/{id}/evidence/{evidence}`: the file, as an attachment.
@@ -1084,13 +1072,10 @@ pub async fn take_snapshot(
     tr: Tr,
     ctx: PageContext,
     axum::Form(form): axum::Form<HashMap<String, String>>,
-) -> Response {
-    let assessment = match parse_uuid(&id, "assessment") {
-        Ok(x) => x,
-        Err(error) => return PageError { tr, error }.into_response(),
-    };
+) -> Result<Response, PageError> {
+    let assessment = parse_uuid(&id, "assessment").or_page(tr)?;
     let label = form.get("label").cloned().unwrap_or_default();
-    match state.ward.take_snapshot(&auth.ctx, &slug, assessment, &label).await {
+    Ok(match state.ward.take_snapshot(&auth.ctx, &slug, assessment, &label).await {
         Ok(_) => {
             redirect_with_flash(&format!("/orgs/{slug}/assessments/{id}/snapshots"), "snapshot_taken", &[])
         }
@@ -1099,7 +1084,7 @@ pub async fn take_snapshot(
                 .await,
         ),
         Err(error) => PageError { tr, error }.into_response(),
-    }
+    })
 }
 
 /// `POST /orgs/{slug}/assessments/{id}/workbook`: fills the uploaded blank official workbook.
@@ -1110,16 +1095,13 @@ pub async fn export_workbook(
     tr: Tr,
     ctx: PageContext,
     multipart: Multipart,
-) -> Response {
-    let assessment = match parse_uuid(&id, "assessment") {
-        Ok(x) => x,
-        Err(error) => return PageError { tr, error }.into_response(),
-    };
+) -> Result<Response, PageError> {
+    let assessment = parse_uuid(&id, "assessment").or_page(tr)?;
     let upload = read_upload(multipart).await;
     let template = match upload {
         Ok((_, Some((_, _, bytes)))) => bytes,
         Ok((_, None)) => {
-            return crate::pages::unprocessable(
+            return Ok(crate::pages::unprocessable(
                 render_snapshots(
                     &state,
                     &auth,
@@ -1131,15 +1113,15 @@ pub async fn export_workbook(
                     vec![tr.t("cyfun.choose_file").to_owned()],
                 )
                 .await,
-            );
+            ));
         }
         Err(e) => {
-            return crate::pages::unprocessable(
+            return Ok(crate::pages::unprocessable(
                 render_snapshots(&state, &auth, tr, ctx, &slug, &id, CompareQuery::default(), vec![e]).await,
-            );
+            ));
         }
     };
-    match state.ward.export_workbook(&auth.ctx, &slug, assessment, &template).await {
+    Ok(match state.ward.export_workbook(&auth.ctx, &slug, assessment, &template).await {
         Ok(bytes) => (
             [
                 (
@@ -1156,7 +1138,7 @@ pub async fn export_workbook(
                 .await,
         ),
         Err(error) => PageError { tr, error }.into_response(),
-    }
+    })
 }
 
 #[derive(Deserialize)]
@@ -1176,22 +1158,16 @@ pub async fn save_settings(
     tr: Tr,
     ctx: PageContext,
     axum::Form(form): axum::Form<SettingsForm>,
-) -> Response {
-    let assessment = match parse_uuid(&id, "assessment") {
-        Ok(x) => x,
-        Err(error) => return PageError { tr, error }.into_response(),
-    };
-    let framework = match state.ward.assessment(&auth.ctx, &slug, assessment).await {
-        Ok((_, a)) => a.framework,
-        Err(error) => return PageError { tr, error }.into_response(),
-    };
+) -> Result<Response, PageError> {
+    let assessment = parse_uuid(&id, "assessment").or_page(tr)?;
+    let framework = state.ward.assessment(&auth.ctx, &slug, assessment).await.or_page(tr)?.1.framework;
     let input = AssessmentInput {
         name: form.name,
         framework,
         target_level: Level::parse(&form.target_level).ok(),
         scope: form.scope,
     };
-    match state.ward.update_assessment(&auth.ctx, &slug, assessment, &input).await {
+    Ok(match state.ward.update_assessment(&auth.ctx, &slug, assessment, &input).await {
         Ok(()) => {
             redirect_with_flash(&format!("/orgs/{slug}/assessments/{id}/snapshots"), "assessment_saved", &[])
         }
@@ -1200,7 +1176,7 @@ pub async fn save_settings(
                 .await,
         ),
         Err(error) => PageError { tr, error }.into_response(),
-    }
+    })
 }
 
 /// `POST /orgs/{slug}/assessments/{id}/delete` (owners).
@@ -1209,13 +1185,10 @@ pub async fn delete(
     Path((slug, id)): Path<(String, String)>,
     auth: Auth,
     tr: Tr,
-) -> Response {
-    let assessment = match parse_uuid(&id, "assessment") {
-        Ok(x) => x,
-        Err(error) => return PageError { tr, error }.into_response(),
-    };
-    match state.ward.delete_assessment(&auth.ctx, &slug, assessment).await {
+) -> Result<Response, PageError> {
+    let assessment = parse_uuid(&id, "assessment").or_page(tr)?;
+    Ok(match state.ward.delete_assessment(&auth.ctx, &slug, assessment).await {
         Ok(()) => redirect_with_flash(&format!("/orgs/{slug}/assessments"), "assessment_deleted", &[]),
         Err(error) => PageError { tr, error }.into_response(),
-    }
+    })
 }
