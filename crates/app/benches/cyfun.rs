@@ -1,7 +1,8 @@
 //! CyFun figures with targets from the assessment issue:
 //! scoring a full Essential assessment (< 50 µs), reading the official workbook into an assessment
 //! (< 500 ms) and filling a blank one (< 1 s). The assessment page's server time (< 30 ms) is
-//! measured on a release server by `bench/cyfun.py`.
+//! measured on a release server by `bench/cyfun.py`. Also: loading the healthcare guidance and
+//! searching it (no target set; reported for the record).
 //!
 //! Run: `cargo bench -p ward-app --bench cyfun` (needs the CCB workbook in ../shared/data/cyfun
 //! for the workbook figures).
@@ -12,6 +13,7 @@ use std::time::{Duration, Instant};
 
 use ward_app::{Ctx, DatabaseTarget, KeySource, MasterKey, Ward};
 use ward_domain::cyfun::{Answer, Answers, Framework, Level, Thresholds, score, verdict};
+use ward_domain::guidance::Guidance;
 
 const TEMPLATE: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
@@ -67,6 +69,37 @@ fn main() {
         samples.push(t.elapsed() / 100);
     }
     report("verdicts of all three levels, with paths", samples, "µs");
+
+    // Guidance: parsing and checking all content (once per process), and a search.
+    let files: Vec<(&str, &str)> = Guidance::builtin_files().collect();
+    let text = |name: &str| files.iter().find(|(n, _)| *n == name).unwrap().1;
+    let categories: Vec<(&str, &str)> =
+        files.iter().copied().filter(|(n, _)| n.starts_with(|c: char| c.is_ascii_uppercase())).collect();
+    let mut samples = Vec::new();
+    for _ in 0..20 {
+        let t = Instant::now();
+        black_box(
+            Guidance::parse(
+                &categories,
+                text("plans.toml"),
+                text("challenges.toml"),
+                text("cyfun2023-links.toml"),
+            )
+            .unwrap(),
+        );
+        samples.push(t.elapsed());
+    }
+    report("load and check all guidance (218 × 3 languages)", samples, "ms");
+    let guidance = Guidance::builtin();
+    for query in ["infusion pump", "downtime", "vendor remote access"] {
+        let mut samples = Vec::new();
+        for _ in 0..200 {
+            let t = Instant::now();
+            black_box(guidance.search(black_box(query), 40));
+            samples.push(t.elapsed());
+        }
+        report(&format!("search the guidance for {query:?}"), samples, "ms");
+    }
 
     let Ok(template) = std::fs::read(TEMPLATE) else {
         println!("(the official workbook is not at {TEMPLATE}: workbook figures skipped)");

@@ -8,6 +8,7 @@ pub mod account;
 pub mod audit;
 pub mod calendar;
 pub mod cyfun;
+pub mod guidance;
 pub mod locale;
 pub mod organisation;
 pub mod scoping;
@@ -16,7 +17,7 @@ pub mod validation;
 pub use access::{GroupRole, Membership, Permission, Role, roles_from_groups};
 pub use account::{Email, User, check_new_password, parse_display_name};
 pub use audit::{ActorKind, AuditEntry, ChainBreak, ChainReport, Checkpoint, NewAuditEntry, verify_chain};
-pub use locale::Locale;
+pub use locale::{InLanguages, Locale};
 pub use organisation::{
     EnterpriseNumber, NewOrganisation, NewSite, OrgKind, OrgName, OrgSlug, Organisation, Site, SiteKind,
 };

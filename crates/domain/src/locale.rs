@@ -4,6 +4,29 @@
 
 use serde::{Deserialize, Serialize};
 
+/// One value per language Ward speaks (titles, advice).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InLanguages<T> {
+    pub en: T,
+    pub nl: T,
+    pub fr: T,
+}
+
+impl<T> InLanguages<T> {
+    pub fn get(&self, locale: Locale) -> &T {
+        match locale {
+            Locale::En => &self.en,
+            Locale::Nl => &self.nl,
+            Locale::Fr => &self.fr,
+        }
+    }
+
+    pub fn each(&self) -> [(Locale, &T); 3] {
+        [(Locale::En, &self.en), (Locale::Nl, &self.nl), (Locale::Fr, &self.fr)]
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
 pub enum Locale {

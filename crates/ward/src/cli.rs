@@ -69,7 +69,8 @@ pub enum Command {
     /// CyFun self-assessments: score, import and export the CCB's official workbook
     #[command(subcommand)]
     Cyfun(CyfunCommand),
-    /// The official CyFun requirement texts of this installation
+    /// The CyFun catalogs: requirements with Ward's healthcare guidance, search, quick-start
+    /// plans, and the official texts of this installation
     #[command(subcommand)]
     Catalog(CatalogCommand),
 }
@@ -204,9 +205,59 @@ pub struct CyfunSnapshotArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum CatalogCommand {
+    /// List the requirements of a CyFun version with Ward's title and healthcare guidance
+    Requirements(CatalogRequirementsArgs),
+    /// Search the guidance by the words you would use (any of the three languages) or an id
+    Search(CatalogSearchArgs),
+    /// The quick-start plans: four priority areas and the first 90 days after being scoped in
+    Plans(CatalogPlansArgs),
     /// Load the official requirement texts you hold, from the CCB workbook (.xlsx) or a CISO
     /// Assistant library (.yaml); shown beside Ward's own titles
     Import(CatalogImportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CatalogRequirementsArgs {
+    /// cyfun2025 or cyfun2023
+    #[arg(long, default_value = "cyfun2025")]
+    pub framework: String,
+    /// en, nl or fr
+    #[arg(long, default_value = "en")]
+    pub lang: String,
+    /// Only requirements serving this priority area: patient_data, medical_devices, ransomware, continuity
+    #[arg(long)]
+    pub area: Option<String>,
+    /// Only requirements of this effort: S, M or L
+    #[arg(long)]
+    pub effort: Option<String>,
+    #[command(flatten)]
+    pub output: JsonArg,
+}
+
+#[derive(Debug, Args)]
+pub struct CatalogSearchArgs {
+    /// Words to look for, e.g. infusion pump
+    #[arg(required = true, num_args = 1..)]
+    pub query: Vec<String>,
+    /// Language of the titles shown: en, nl or fr
+    #[arg(long, default_value = "en")]
+    pub lang: String,
+    /// At most this many results
+    #[arg(long, default_value_t = 10)]
+    pub limit: usize,
+    #[command(flatten)]
+    pub output: JsonArg,
+}
+
+#[derive(Debug, Args)]
+pub struct CatalogPlansArgs {
+    /// Only this plan: patient-data, medical-devices, ransomware, continuity or scoped-in
+    pub plan: Option<String>,
+    /// en, nl or fr
+    #[arg(long, default_value = "en")]
+    pub lang: String,
+    #[command(flatten)]
+    pub output: JsonArg,
 }
 
 #[derive(Debug, Args)]

@@ -303,3 +303,72 @@ async fn scoring_a_requirement_with_the_keyboard_moves_the_verdict() {
     browser.close().await;
     app.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn finding_guidance_by_the_words_a_clinician_types() {
+    let Some(browser) = Browser::start().await else { return };
+    let app = TestApp::spawn(TestDb::sqlite()).await;
+    let password = app.demo().await;
+    let c = &browser.client;
+    c.set_window_size(1280, 1000).await.unwrap();
+    c.goto(&app.url("/guidance")).await.unwrap();
+    at(c, "/login").await;
+    fill(c, "input[name=email]", OWNER).await;
+    fill(c, "input[name=password]", &password).await;
+    click(c, "form.stack button[type=submit]").await;
+    at(c, "/guidance").await;
+    assert!(text(c, "#guidance-count").await.starts_with("218 "));
+
+    // Type in the search box and press Enter: no mouse needed.
+    let search = find(c, "#guidance-q").await;
+    search.send_keys("infusion pump\u{E007}").await.unwrap();
+    find(c, "#results-h").await;
+    let first = text(c, ".guidance-results li a").await;
+    assert!(!first.is_empty(), "a result is listed");
+    browser.screenshot(&artifacts().join("guidance-search.png")).await;
+
+    // The first result opens the requirement's advice: first steps, project, evidence.
+    click(c, ".guidance-results li a").await;
+    find(c, "article.advice").await;
+    let headings = c.find_all(Locator::Css("article.advice h4")).await.unwrap();
+    assert_eq!(headings.len(), 3, "first steps, the larger project, evidence");
+    browser.screenshot(&artifacts().join("guidance-requirement.png")).await;
+
+    // The same words in Dutch find advice too, shown in Dutch.
+    c.goto(&app.url("/guidance")).await.unwrap();
+    click(c, "form.language button[value=nl]").await;
+    let search = find(c, "#guidance-q").await;
+    search.send_keys("badge\u{E007}").await.unwrap();
+    find(c, "#results-h").await;
+    assert_eq!(text(c, "#results-h").await, "Resultaten");
+    let mut first_five = Vec::new();
+    for link in c.find_all(Locator::Css(".guidance-results li a")).await.unwrap().into_iter().take(5) {
+        first_five.push(link.text().await.unwrap());
+    }
+    assert!(first_five.iter().any(|t| t.contains("PR.AA-")), "{first_five:?}");
+
+    // The 90-day plan, by phase, each step linked to requirements.
+    c.goto(&app.url("/guidance/plans/scoped-in")).await.unwrap();
+    assert_eq!(c.find_all(Locator::Css("main section h2")).await.unwrap().len(), 3);
+    assert!(
+        !c.find_all(Locator::Css(".plan-steps a[href^='/guidance/cyfun-2025/']")).await.unwrap().is_empty()
+    );
+
+    // A phone-sized screen shows the guidance without horizontal scrolling.
+    c.goto(&app.url("/guidance?q=downtime")).await.unwrap();
+    c.set_window_size(390, 844).await.unwrap();
+    let fits =
+        c.execute("return document.documentElement.scrollWidth <= window.innerWidth;", vec![]).await.unwrap();
+    let wide = c
+        .execute(
+            "return [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > window.innerWidth + 1).map(e => e.tagName + '.' + e.className).slice(0, 8).join(' ');",
+            vec![],
+        )
+        .await
+        .unwrap();
+    browser.screenshot(&artifacts().join("guidance-phone.png")).await;
+    assert_eq!(fits, serde_json::Value::Bool(true), "no horizontal overflow on a phone: {wide}");
+
+    browser.close().await;
+    app.stop().await;
+}

@@ -11,7 +11,7 @@ use ward_domain::Permission;
 use crate::auth::{Access, authenticate, enforce};
 use crate::error::Problem;
 use crate::i18n::{Tr, locale_of};
-use crate::pages::{account, admin, assessment, audit, members, scoping, session, settings};
+use crate::pages::{account, admin, assessment, audit, guidance, members, scoping, session, settings};
 use crate::state::AppState;
 use crate::{api, assets, middleware, pages};
 
@@ -110,6 +110,10 @@ fn build(state: AppState) -> (Router, Vec<RouteInfo>) {
         .add(M::POST, "/account/mfa", SignedIn, post(account::mfa_confirm))
         .add(M::POST, "/account/password", SignedIn, post(account::change_password))
         .add(M::POST, "/account/sessions/end", SignedIn, post(account::end_sessions))
+        .add(M::GET, "/guidance", SignedIn, get(guidance::index))
+        .add(M::GET, "/guidance/plans/{id}", SignedIn, get(guidance::plan))
+        .add(M::GET, "/guidance/challenges/{id}", SignedIn, get(guidance::challenge))
+        .add(M::GET, "/guidance/{framework}/{requirement}", SignedIn, get(guidance::requirement))
         // Installation administrators
         .add(M::GET, "/admin", Admin, get(admin::show))
         .add(M::POST, "/admin/orgs", Admin, post(admin::create_org))

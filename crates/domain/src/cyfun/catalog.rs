@@ -6,7 +6,6 @@ use std::sync::OnceLock;
 use serde::{Deserialize, Serialize};
 
 use super::Level;
-use crate::Locale;
 
 /// A CyFun version. Both are accepted by the CCB during the transition.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -29,8 +28,8 @@ impl Framework {
 
     pub fn parse(code: &str) -> Option<Framework> {
         match code.trim().to_ascii_lowercase().as_str() {
-            "cyfun-2025" | "2025" => Some(Framework::Cyfun2025),
-            "cyfun-2023" | "2023" => Some(Framework::Cyfun2023),
+            "cyfun-2025" | "cyfun2025" | "2025" => Some(Framework::Cyfun2025),
+            "cyfun-2023" | "cyfun2023" | "2023" => Some(Framework::Cyfun2023),
             _ => None,
         }
     }
@@ -70,22 +69,7 @@ impl Framework {
 }
 
 /// A text in Ward's three languages.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-pub struct Localized {
-    pub en: String,
-    pub nl: String,
-    pub fr: String,
-}
-
-impl Localized {
-    pub fn get(&self, locale: Locale) -> &str {
-        match locale {
-            Locale::Nl => &self.nl,
-            Locale::Fr => &self.fr,
-            Locale::En => &self.en,
-        }
-    }
-}
+pub type Localized = crate::locale::InLanguages<String>;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Function {

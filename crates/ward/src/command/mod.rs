@@ -4,6 +4,7 @@ mod audit;
 mod config;
 mod cyfun;
 mod demo;
+mod guidance;
 mod member;
 mod migrate;
 mod org;
@@ -61,6 +62,9 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
         Command::Cyfun(CyfunCommand::Compare(args)) => cyfun::compare(&config, &args).await,
         Command::Cyfun(CyfunCommand::Answer(args)) => cyfun::answer(&config, &args).await,
         Command::Catalog(CatalogCommand::Import(args)) => cyfun::import_catalog(&config, &args).await,
+        Command::Catalog(CatalogCommand::Requirements(args)) => guidance::requirements(&args),
+        Command::Catalog(CatalogCommand::Search(args)) => guidance::search(&args),
+        Command::Catalog(CatalogCommand::Plans(args)) => guidance::plans(&args),
     }
 }
 

@@ -5,6 +5,7 @@
 mod api;
 mod cli;
 mod cyfun;
+mod guidance;
 mod openapi;
 mod pages;
 mod probes;

@@ -470,6 +470,8 @@ on_both_databases! {
             let id = if route.path.contains("/assessments/{id}") { assessment } else { revocable.id };
             let path = route
                 .path
+                .replace("/guidance/plans/{id}", "/guidance/plans/ransomware")
+                .replace("/guidance/challenges/{id}", "/guidance/challenges/legacy-systems")
                 .replace("{slug}", "az-voorbeeldstad")
                 .replace("{id}", &id.to_string())
                 .replace("{requirement}", "PR.AA-03.2")

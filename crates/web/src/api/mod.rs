@@ -4,6 +4,8 @@
 mod account;
 mod assessment;
 pub mod cyfun_model;
+mod guidance;
+pub mod guidance_model;
 pub mod health;
 pub mod model;
 mod organisation;
@@ -38,6 +40,7 @@ use crate::state::AppState;
         (name = "accounts", description = "Accounts of the installation (administrators)"),
         (name = "scoping", description = "NIS2 status, CyFun level and obligations with their dates"),
         (name = "cyfun", description = "CyFun self-assessments, scored exactly as the CCB's official workbook"),
+        (name = "guidance", description = "Ward's healthcare guidance for every CyFun requirement, quick-start plans and challenge pages"),
     ),
     modifiers(&Security)
 )]
@@ -84,7 +87,11 @@ pub(crate) fn groups() -> Vec<(Access, OpenApiRouter<AppState>)> {
                 .routes(routes!(organisation::me))
                 .routes(routes!(organisation::list))
                 .routes(routes!(scoping::evaluate))
-                .routes(routes!(assessment::catalog)),
+                .routes(routes!(assessment::catalog))
+                .routes(routes!(guidance::requirements))
+                .routes(routes!(guidance::search))
+                .routes(routes!(guidance::plans))
+                .routes(routes!(guidance::challenges)),
         ),
         (
             Access::Org(Permission::View),

@@ -35,7 +35,7 @@ fn day(d: Date) -> String {
     d.format(format_description!("[year]-[month]-[day]")).unwrap_or_default()
 }
 
-fn level_name(tr: Tr, level: Level) -> &'static str {
+pub(crate) fn level_name(tr: Tr, level: Level) -> &'static str {
     tr.t(match level {
         Level::Basic => "cyfun.level_basic",
         Level::Important => "cyfun.level_important",
@@ -245,6 +245,9 @@ pub struct RowView {
     pub owner: String,
     pub evidence: usize,
     pub stale_evidence: bool,
+    /// Ward's healthcare advice in a sentence or three, and its effort (S/M/L).
+    pub advice: Option<String>,
+    pub effort: Option<&'static str>,
 }
 
 pub struct Group {
@@ -419,7 +422,11 @@ async fn render_workspace(
         }
         shown += 1;
         let evidence: Vec<_> = a.evidence.iter().filter(|e| e.requirement_id == r.id).collect();
+        let advice =
+            ward_domain::guidance::Guidance::builtin().for_requirement(a.framework, &r.id).into_iter().next();
         let row = RowView {
+            advice: advice.map(|g| g.text.get(tr.locale).healthcare.clone()),
+            effort: advice.map(|g| g.effort.code()),
             id: r.id.clone(),
             anchor: r.id.replace('.', "-"),
             title,
@@ -618,6 +625,8 @@ pub struct RequirementPage {
     updated: String,
     evidence: Vec<EvidenceView>,
     mapped: Vec<(String, String)>,
+    /// Ward's healthcare guidance (for CyFun 2023, that of the 2025 requirements it maps to).
+    advice: Vec<crate::pages::guidance::AdviceView>,
     can_edit: bool,
     errors: Vec<String>,
     scale: Vec<(u8, &'static str)>,
@@ -691,6 +700,7 @@ async fn render_requirement(
         anchor: r.id.replace('.', "-"),
         title: r.title.get(tr.locale).to_owned(),
         title_en: r.title.en.clone(),
+        advice: crate::pages::guidance::AdviceView::for_requirement(a.framework, &r.id, tr),
         official: official.map(|t| t.text.clone()),
         guidance: official.and_then(|t| t.guidance.clone()),
         official_source: official.map(|t| t.source.clone()),

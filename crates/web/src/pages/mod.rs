@@ -6,6 +6,7 @@ pub mod admin;
 pub mod assessment;
 pub mod audit;
 mod error_page;
+pub mod guidance;
 mod home;
 pub mod language;
 mod layout;
