@@ -316,7 +316,7 @@ fn clean(text: Option<String>, field: &'static str, max: usize) -> Result<Option
 }
 
 impl Ward {
-    async fn load_assessment(&self, access: &OrgAccess, id: Uuid) -> Result<Assessment, AppError> {
+    pub(crate) async fn load_assessment(&self, access: &OrgAccess, id: Uuid) -> Result<Assessment, AppError> {
         let record = match self.store.assessment(id).await? {
             Some(r) if r.organisation_id == access.organisation.id => r,
             _ => return Err(AppError::NotFound("assessment")),

@@ -283,6 +283,48 @@ impl Ward {
         };
         let json = serde_json::to_string(&baseline).map_err(|e| AppError::Internal(Box::new(e)))?;
         tx.insert_snapshot(&meta, &json).await?;
+        self.seed_demo_tasks(tx, organisation_id, record.id, now).await
+    }
+
+    /// Remediation tasks from the demo's gaps: one overdue, one coming due, one later, one done.
+    async fn seed_demo_tasks(
+        &self,
+        tx: &mut ward_store::Tx,
+        organisation_id: uuid::Uuid,
+        assessment_id: uuid::Uuid,
+        now: time::OffsetDateTime,
+    ) -> Result<(), AppError> {
+        for old in self.store.tasks_of(organisation_id, false, crate::tasks::MAX_TASK_PAGE, 0).await? {
+            tx.delete_task(old.id).await?;
+        }
+        let today = now.date();
+        let tasks = [
+            ("MFA for the three device vendors still on a shared VPN password", "PR.AA-03.2", "lotte.janssens@az-voorbeeldstad.example", -5, "in_progress"),
+            ("Offline, immutable copy of the EPD and PACS backups", "PR.DS-11.1", "karim.elamrani@az-voorbeeldstad.example", 4, "open"),
+            ("Separate VLAN for infusion pumps and patient monitors", "PR.IR-01.2", "lotte.janssens@az-voorbeeldstad.example", 60, "open"),
+            ("Board approves the information security policy", "GV.PO-01.1", "an.peeters@az-voorbeeldstad.example", -20, "done"),
+        ];
+        for (title, requirement, owner, days, status) in tasks {
+            tx.save_task(&ward_store::TaskRecord {
+                id: uuid::Uuid::now_v7(),
+                organisation_id,
+                assessment_id: Some(assessment_id),
+                title: title.into(),
+                owner: Some(owner.into()),
+                due_date: Some(today + Duration::days(days)),
+                status: status.into(),
+                requirements: requirement.into(),
+                notes: None,
+                evidence_id: None,
+                created_at: now - Duration::days(30),
+                created_by: "demo".into(),
+                updated_at: now,
+                updated_by: "demo".into(),
+                completed_at: (status == "done").then_some(now - Duration::days(21)),
+                reminded_on: None,
+            })
+            .await?;
+        }
         Ok(())
     }
 }

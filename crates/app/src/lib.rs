@@ -13,11 +13,13 @@ mod audit_log;
 mod auth;
 mod demo;
 mod error;
+mod gaps;
 mod member;
 mod organisation;
 mod readiness;
 mod scoping;
 mod sso;
+mod tasks;
 mod workbook;
 
 pub use actor::{Actor, Ctx, OrgAccess};
@@ -31,11 +33,13 @@ pub use audit_log::AuditFilter;
 pub use auth::{ABSOLUTE_TIMEOUT, IDLE_TIMEOUT, MAX_FAILURES_PER_ACCOUNT, Session, SignedIn, TotpEnrollment};
 pub use demo::{DEMO_ORG_SLUG, DemoAccount, DemoSummary};
 pub use error::AppError;
+pub use gaps::{AssessmentHeadline, Dashboard, GapReport, SignalView, TaskCountsView};
 pub use member::{CreatedAccount, Member, NewAccount};
 pub use organisation::{OrganisationInput, OrganisationProfile};
 pub use readiness::Readiness;
 pub use scoping::ScopingView;
 pub use sso::SsoConfig;
+pub use tasks::{MAX_TASK_PAGE, Reminder, ReminderReport, Task, TaskImport, TaskInput};
 pub use ward_store::{
     AnswerRecord, ApiTokenRecord, AssessmentRecord, CatalogText, DatabaseTarget, EvidenceRecord, MasterKey,
     SchemaStatus, SnapshotMeta,

@@ -35,6 +35,14 @@ fn view(stored: StoredScoping) -> Result<ScopingView, AppError> {
     })
 }
 
+/// The obligations of a saved scoping that have a date, soonest first (for the dashboard).
+pub(crate) fn deadlines_of(stored: &StoredScoping) -> Vec<ward_domain::scoping::Obligation> {
+    let Ok(v) = view(stored.clone()) else { return Vec::new() };
+    let mut dated: Vec<_> = v.result.obligations.into_iter().filter(|o| o.due.is_some()).collect();
+    dated.sort_by_key(|o| o.due);
+    dated
+}
+
 impl Ward {
     /// The organisation's scoping, if it has been answered.
     pub async fn scoping(&self, ctx: &Ctx, slug: &str) -> Result<Option<ScopingView>, AppError> {

@@ -8,10 +8,14 @@ pub mod account;
 pub mod audit;
 pub mod calendar;
 pub mod cyfun;
+pub mod gaps;
 pub mod guidance;
 pub mod locale;
 pub mod organisation;
 pub mod scoping;
+pub mod signals;
+pub mod spreadsheet;
+pub mod tasks;
 pub mod validation;
 
 pub use access::{GroupRole, Membership, Permission, Role, roles_from_groups};

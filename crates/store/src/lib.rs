@@ -16,6 +16,7 @@ mod keys;
 mod organisation;
 mod schema;
 mod scoping;
+mod tasks;
 
 pub use account::{ApiTokenRecord, Credentials, NewSession, NewUser, OidcFlow, SessionRecord};
 pub use assessment::{AnswerRecord, AssessmentRecord, CatalogText, EvidenceRecord, SnapshotMeta};
@@ -25,4 +26,5 @@ pub use error::StoreError;
 pub use keys::Secret;
 pub use schema::SchemaStatus;
 pub use scoping::StoredScoping;
+pub use tasks::{TaskCounts, TaskRecord, TaskState};
 pub use ward_crypto::keys::MasterKey;

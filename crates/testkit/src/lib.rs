@@ -405,6 +405,76 @@ impl Drop for OidcProvider {
     }
 }
 
+/// A real SMTP server (Python's aiosmtpd) that keeps every message it receives, for the e-mail
+/// reminder tests. Required under CI (`WARD_TEST_REQUIRE_SMTP`).
+pub struct SmtpSink {
+    child: std::process::Child,
+    pub port: u16,
+    folder: TempDir,
+}
+
+impl SmtpSink {
+    /// Starts the server; `None` (with a note) when Python or aiosmtpd is missing and not required.
+    pub fn start() -> Option<SmtpSink> {
+        use std::io::BufRead;
+        let available = std::process::Command::new("python3")
+            .args(["-c", "import aiosmtpd"])
+            .output()
+            .is_ok_and(|o| o.status.success());
+        if !available {
+            assert!(
+                !required("WARD_TEST_REQUIRE_SMTP"),
+                "python3 with aiosmtpd is required here (CI) for the e-mail tests: pip install aiosmtpd"
+            );
+            eprintln!(
+                "note: python3 -m aiosmtpd is missing (pip install aiosmtpd); skipping the e-mail test"
+            );
+            return None;
+        }
+        let folder = tempfile::tempdir().expect("mail folder");
+        let port = free_port();
+        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/smtp/sink.py");
+        let mut child = std::process::Command::new("python3")
+            .arg(script)
+            .arg(port.to_string())
+            .arg(folder.path())
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::inherit())
+            .spawn()
+            .expect("start the SMTP server");
+        let mut line = String::new();
+        let mut out = std::io::BufReader::new(child.stdout.take().expect("stdout"));
+        out.read_line(&mut line).expect("SMTP server output");
+        assert!(line.starts_with("ready"), "the SMTP server did not start: {line}");
+        Some(SmtpSink { child, port, folder })
+    }
+
+    /// `smtp://127.0.0.1:PORT`, for `WARD_SMTP_URL`.
+    pub fn url(&self) -> String {
+        format!("smtp://127.0.0.1:{}", self.port)
+    }
+
+    /// Every message received so far (headers and body), in order.
+    pub fn messages(&self) -> Vec<String> {
+        let mut files: Vec<_> = std::fs::read_dir(self.folder.path())
+            .expect("mail folder")
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|x| x == "eml"))
+            .collect();
+        files.sort();
+        files.iter().map(|p| std::fs::read_to_string(p).expect("message")).collect()
+    }
+}
+
+impl Drop for SmtpSink {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").expect("free port").local_addr().expect("addr").port()
 }
@@ -462,6 +532,21 @@ impl Client {
             .post(format!("{}{path}", self.base))
             .header("cookie", self.cookie())
             .form(&all)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// A multipart form post (file uploads) with the session's CSRF token as a `_csrf` field.
+    pub async fn post_multipart(&self, path: &str, form: reqwest::multipart::Form) -> reqwest::Response {
+        let form = match &self.csrf {
+            Some(csrf) => form.text("_csrf", csrf.clone()),
+            None => form,
+        };
+        self.http
+            .post(format!("{}{path}", self.base))
+            .header("cookie", self.cookie())
+            .multipart(form)
             .send()
             .await
             .unwrap()

@@ -69,6 +69,16 @@ pub enum Command {
     /// CyFun self-assessments: score, import and export the CCB's official workbook
     #[command(subcommand)]
     Cyfun(CyfunCommand),
+    /// The gap plan of an assessment: every requirement below what its level needs, ranked
+    Gaps(GapsArgs),
+    /// The minimum path to pass a level: the cheapest score increases, and the verdict they reach
+    Plan(PlanArgs),
+    /// Remediation tasks: list, create, import and export (CSV)
+    #[command(subcommand)]
+    Task(TaskCommand),
+    /// E-mail reminders of tasks coming due or overdue (run daily, e.g. from cron)
+    #[command(subcommand)]
+    Reminders(RemindersCommand),
     /// The CyFun catalogs: requirements with Ward's healthcare guidance, search, quick-start
     /// plans, and the official texts of this installation
     #[command(subcommand)]
@@ -201,6 +211,90 @@ pub struct CyfunSnapshotArgs {
     pub label: String,
     #[command(flatten)]
     pub output: JsonArg,
+}
+
+#[derive(Debug, Args)]
+pub struct GapsArgs {
+    /// The assessment's id
+    pub id: String,
+    /// basic, important or essential (default: the assessment's target level)
+    #[arg(long)]
+    pub level: Option<String>,
+    #[command(flatten)]
+    pub output: JsonArg,
+}
+
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    /// The assessment's id
+    pub id: String,
+    /// basic, important or essential
+    #[arg(long)]
+    pub target: String,
+    #[command(flatten)]
+    pub output: JsonArg,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TaskCommand {
+    /// An organisation's tasks, open work first
+    List(TaskListArgs),
+    /// Create a task
+    Create(TaskCreateArgs),
+    /// Create or update tasks from a CSV file (all rows or none)
+    Import(TaskImportArgs),
+    /// Write every task of an organisation as CSV to standard output
+    Export(OrgShowArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct TaskListArgs {
+    #[arg(long, value_name = "SLUG")]
+    pub org: String,
+    /// Include done and cancelled tasks
+    #[arg(long)]
+    pub all: bool,
+    #[command(flatten)]
+    pub output: JsonArg,
+}
+
+#[derive(Debug, Args)]
+pub struct TaskCreateArgs {
+    #[arg(long, value_name = "SLUG")]
+    pub org: String,
+    #[arg(long)]
+    pub title: String,
+    /// The owner's e-mail address
+    #[arg(long)]
+    pub owner: Option<String>,
+    /// YYYY-MM-DD
+    #[arg(long)]
+    pub due: Option<String>,
+    /// A requirement the task advances (repeat for several)
+    #[arg(long = "requirement", value_name = "ID")]
+    pub requirements: Vec<String>,
+    /// The assessment whose gap it closes
+    #[arg(long)]
+    pub assessment: Option<String>,
+    #[arg(long)]
+    pub notes: Option<String>,
+    #[command(flatten)]
+    pub output: JsonArg,
+}
+
+#[derive(Debug, Args)]
+pub struct TaskImportArgs {
+    pub file: std::path::PathBuf,
+    #[arg(long, value_name = "SLUG")]
+    pub org: String,
+    #[command(flatten)]
+    pub output: JsonArg,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RemindersCommand {
+    /// Send today's reminders through the mail server (WARD_SMTP_URL)
+    Send(JsonArg),
 }
 
 #[derive(Debug, Subcommand)]

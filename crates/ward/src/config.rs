@@ -69,6 +69,8 @@ struct FileConfig {
     log_format: Option<LogFormat>,
     master_key_file: Option<PathBuf>,
     public_url: Option<String>,
+    smtp_url: Option<String>,
+    smtp_from: Option<String>,
     oidc: Option<OidcFile>,
 }
 
@@ -124,6 +126,11 @@ pub struct Config {
     pub public_url: Option<Setting<String>>,
     /// Single sign-on, when an issuer is configured. Holds the client secret: never print it.
     pub oidc: Option<(ward_app::SsoConfig, Source)>,
+    /// The mail server for reminders (`smtp://`, `smtps://` or `smtp://…?tls=required`), which
+    /// may carry a password: print only redacted.
+    pub smtp_url: Option<Setting<SecretUrl>>,
+    /// The sender of reminders.
+    pub smtp_from: Setting<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -220,6 +227,24 @@ impl Config {
             }
         }
 
+        let smtp_url = pick(None, env_value("WARD_SMTP_URL"), from_file(file.smtp_url))
+            .map(|(value, source)| Setting { value: SecretUrl(value), source });
+        if let Some(url) = &smtp_url
+            && !(url.value.0.starts_with("smtp://") || url.value.0.starts_with("smtps://"))
+        {
+            return Err(ConfigError::Value {
+                source_name: url.source.to_string(),
+                reason: format!(
+                    "mail server {:?} must start with smtp:// or smtps://",
+                    ward_store::redact_url(&url.value.0)
+                ),
+            });
+        }
+        let smtp_from = match pick(None, env_value("WARD_SMTP_FROM"), from_file(file.smtp_from)) {
+            Some((value, source)) => Setting { value, source },
+            None => Setting { value: "Ward <ward@localhost>".to_owned(), source: Source::Default },
+        };
+
         let oidc = oidc_config(
             file.oidc,
             &env_value,
@@ -233,6 +258,8 @@ impl Config {
             master_key_file,
             public_url,
             oidc,
+            smtp_url,
+            smtp_from,
             data_dir,
             database_url,
             bind: Setting { value: bind, source: bind_source },
@@ -265,6 +292,16 @@ impl Config {
     }
 
     /// The database, safe to print.
+    /// The mail server, safe to print.
+    pub fn smtp_display(&self) -> Option<String> {
+        self.smtp_url.as_ref().map(|u| ward_store::redact_url(&u.value.0))
+    }
+
+    /// The mail server URL itself (it may hold a password): for the mailer only.
+    pub fn smtp_secret(&self) -> Option<&str> {
+        self.smtp_url.as_ref().map(|u| u.value.0.as_str())
+    }
+
     pub fn database_display(&self) -> String {
         self.database().map(|t| t.redacted()).unwrap_or_else(|e| e.to_string())
     }

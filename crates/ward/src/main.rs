@@ -4,6 +4,7 @@ mod cli;
 mod command;
 mod config;
 mod keys;
+mod mail;
 mod telemetry;
 
 use std::process::ExitCode;

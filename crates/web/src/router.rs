@@ -11,7 +11,7 @@ use ward_domain::Permission;
 use crate::auth::{Access, authenticate, enforce};
 use crate::error::Problem;
 use crate::i18n::{Tr, locale_of};
-use crate::pages::{account, admin, assessment, audit, guidance, members, scoping, session, settings};
+use crate::pages::{account, admin, assessment, audit, guidance, members, plan, scoping, session, settings};
 use crate::state::AppState;
 use crate::{api, assets, middleware, pages};
 
@@ -196,6 +196,20 @@ fn build(state: AppState) -> (Router, Vec<RouteInfo>) {
             Org(Permission::View),
             post(assessment::export_workbook),
         )
+        .add(M::GET, "/orgs/{slug}/assessments/{id}/gaps", Org(Permission::View), get(plan::gaps))
+        .add(M::GET, "/orgs/{slug}/tasks", Org(Permission::View), get(plan::tasks))
+        .add(M::POST, "/orgs/{slug}/tasks", Org(Permission::EditAny), post(plan::create_task))
+        .add(M::GET, "/orgs/{slug}/tasks.csv", Org(Permission::View), get(plan::export_tasks))
+        .add(M::POST, "/orgs/{slug}/tasks/import", Org(Permission::EditAny), post(plan::import_tasks))
+        .add(M::GET, "/orgs/{slug}/tasks/{id}", Org(Permission::View), get(plan::task))
+        .add(M::POST, "/orgs/{slug}/tasks/{id}", Org(Permission::EditAssigned), post(plan::save_task))
+        .add(
+            M::POST,
+            "/orgs/{slug}/tasks/{id}/complete",
+            Org(Permission::EditAssigned),
+            post(plan::complete_task),
+        )
+        .add(M::POST, "/orgs/{slug}/tasks/{id}/delete", Org(Permission::EditAny), post(plan::delete_task))
         .add(M::GET, "/orgs/{slug}/members", Org(Permission::View), get(members::list))
         .add(M::POST, "/orgs/{slug}/members", Org(Permission::ManageMembers), post(members::save))
         .add(M::POST, "/orgs/{slug}/members/remove", Org(Permission::ManageMembers), post(members::remove))

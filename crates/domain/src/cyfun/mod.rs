@@ -7,12 +7,14 @@
 //! workbook groups a few requirements differently: see `scoring_groups` in the catalog data).
 
 mod catalog;
+mod path;
 mod scoring;
 mod verdict;
 
 pub use catalog::{
     Catalog, Category, Framework, Function, Localized, Mapping, Relationship, Requirement, mapping_2023_2025,
 };
+pub use path::{MinimumPath, NoPath, minimum_path};
 pub use scoring::{
     Answer, Answers, CategoryScore, FunctionScore, KeyMeasureScore, Maturity, Scorecard, score,
 };

@@ -4,8 +4,7 @@ use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
-use super::catalog::PlannedCategory;
-use super::scoring::{Answer, Answers, Maturity, Scorecard, score};
+use super::scoring::{Answer, Answers, Scorecard, score};
 use super::{Catalog, Level};
 
 /// Comparisons with thresholds tolerate the rounding of averages (2.9999999999 passes 3).
@@ -151,8 +150,8 @@ pub struct Verdict {
     /// Total maturity over this level's requirements.
     pub total: f64,
     pub failing: Vec<Failing>,
-    /// A smallest set of score increases (in points) that makes the level pass; empty when it
-    /// passes, or when answers break the N/A rules (fix those first).
+    /// The fewest score points that make the level pass (exact: see `minimum_path`); empty when
+    /// it passes, or when answers break the N/A rules (fix those first).
     pub to_pass: Vec<Increase>,
     pub thresholds: LevelThresholds,
 }
@@ -168,7 +167,10 @@ pub fn verdict(catalog: &Catalog, level: Level, answers: &Answers, thresholds: &
     let to_pass = if failing.is_empty() || !answers_ok {
         Vec::new()
     } else {
-        smallest_increases(catalog, level, answers, &t)
+        // The fewest points: every point weighs the same here (the gap plan weighs them by effort).
+        super::minimum_path(catalog, level, answers, thresholds, |_| 1)
+            .map(|p| p.increases)
+            .unwrap_or_default()
     };
     Verdict { level, pass: failing.is_empty(), total: card.total, failing, to_pass, thresholds: t }
 }
@@ -199,133 +201,4 @@ fn failing_items(card: &Scorecard, t: &LevelThresholds) -> Vec<Failing> {
         failing.push(Failing::Total { total: card.total, required: t.total });
     }
     failing
-}
-
-/// Working scores for the search: (documentation, implementation), or None for N/A (fixed at 3).
-type Work = Vec<Option<(u8, u8)>>;
-
-/// One point to add: (weight, current value, requirement, documentation?).
-type Step = (usize, u8, usize, bool);
-
-/// Greedy search for the fewest score points that make the level pass: first every key measure,
-/// then every category floor, then the total. Each point goes where it moves the figure most (a
-/// requirement in a small scoring group of a small category), and within that to the lowest score.
-/// Within each phase this is optimal, because each point's effect is fixed by its group's size.
-fn smallest_increases(
-    catalog: &Catalog,
-    level: Level,
-    answers: &Answers,
-    t: &LevelThresholds,
-) -> Vec<Increase> {
-    let plan = catalog.level_plan(level);
-    let original: Work = (0..catalog.requirements.len())
-        .map(|i| match answers.effective(i) {
-            Answer::Scored { documentation, implementation } => {
-                Some((documentation.value(), implementation.value()))
-            }
-            Answer::NotApplicable => None,
-        })
-        .collect();
-    let mut work = original.clone();
-    let max = Maturity::MAX.value();
-
-    // 1. Key measures: raise the lower dimension until the mean reaches the threshold.
-    for i in &plan.key_measures {
-        while let Some((d, m)) = work[*i] {
-            if reaches((f64::from(d) + f64::from(m)) / 2.0, t.key_measure) || (d == max && m == max) {
-                break;
-            }
-            work[*i] = Some(if d <= m && d < max { (d + 1, m) } else { (d, m + 1) });
-        }
-    }
-
-    let category_maturity = |work: &Work, p: &PlannedCategory| -> f64 {
-        let avg = |groups: &[Vec<usize>], pick: fn((u8, u8)) -> u8| {
-            groups
-                .iter()
-                .map(|g| {
-                    g.iter().map(|i| work[*i].map_or(3.0, |x| f64::from(pick(x)))).sum::<f64>()
-                        / g.len() as f64
-                })
-                .sum::<f64>()
-                / groups.len() as f64
-        };
-        (avg(&p.documentation, |x| x.0) + avg(&p.implementation, |x| x.1)) / 2.0
-    };
-    // The lowest raisable score of one dimension in a group: (value, requirement).
-    let lowest = |work: &Work, group: &[usize], documentation: bool| -> Option<(u8, usize)> {
-        group
-            .iter()
-            .filter_map(|i| work[*i].map(|(d, m)| (if documentation { d } else { m }, *i)))
-            .filter(|(v, _)| *v < max)
-            .min()
-    };
-    // The best step in a set of categories: (weight, value, requirement, documentation?). A point in
-    // a group of n requirements among G groups moves the category by 1/(2·n·G): lowest weight n·G wins.
-    let best_step = |work: &Work, cats: &[&PlannedCategory]| -> Option<Step> {
-        cats.iter()
-            .flat_map(|p| {
-                let docs = p.documentation.iter().filter_map(|g| {
-                    lowest(work, g, true).map(|(v, i)| (g.len() * p.documentation.len(), v, i, true))
-                });
-                let imps = p.implementation.iter().filter_map(|g| {
-                    lowest(work, g, false).map(|(v, i)| (g.len() * p.implementation.len(), v, i, false))
-                });
-                docs.chain(imps).collect::<Vec<_>>()
-            })
-            .min_by_key(|(weight, v, i, doc)| (*weight, *v, *i, !*doc))
-    };
-    let raise = |work: &mut Work, (_, _, i, doc): Step| {
-        if let Some((d, m)) = work[i] {
-            work[i] = Some(if doc { (d + 1, m) } else { (d, m + 1) });
-        }
-    };
-
-    // 2. Category floors.
-    if let Some(floor) = t.category {
-        for p in &plan.categories {
-            while !reaches(category_maturity(&work, p), floor) {
-                match best_step(&work, &[p]) {
-                    Some(step) => raise(&mut work, step),
-                    None => break,
-                }
-            }
-        }
-    }
-
-    // 3. The total.
-    let all: Vec<&PlannedCategory> = plan.categories.iter().collect();
-    let total = |work: &Work| {
-        plan.categories.iter().map(|p| category_maturity(work, p)).sum::<f64>() / plan.categories.len() as f64
-    };
-    while !reaches(total(&work), t.total) {
-        match best_step(&work, &all) {
-            Some(step) => raise(&mut work, step),
-            None => break,
-        }
-    }
-
-    let mut increases = Vec::new();
-    for i in &plan.requirements {
-        if let (Some((d0, m0)), Some((d1, m1))) = (original[*i], work[*i]) {
-            let id = &catalog.requirements[*i].id;
-            if d1 > d0 {
-                increases.push(Increase {
-                    requirement: id.clone(),
-                    dimension: Dimension::Documentation,
-                    from: d0,
-                    to: d1,
-                });
-            }
-            if m1 > m0 {
-                increases.push(Increase {
-                    requirement: id.clone(),
-                    dimension: Dimension::Implementation,
-                    from: m0,
-                    to: m1,
-                });
-            }
-        }
-    }
-    increases
 }

@@ -38,6 +38,14 @@ pub fn run(config: &Config, json: bool) -> anyhow::Result<()> {
     if let Some(url) = &config.public_url {
         settings.push(Entry { key: "public_url", value: url.value.clone(), source: url.source.clone() });
     }
+    if let (Some(url), Some(setting)) = (config.smtp_display(), &config.smtp_url) {
+        settings.push(Entry { key: "smtp_url", value: url, source: setting.source.clone() });
+        settings.push(Entry {
+            key: "smtp_from",
+            value: config.smtp_from.value.clone(),
+            source: config.smtp_from.source.clone(),
+        });
+    }
     let (key_path, _) = config.master_key_path();
     let key_source =
         config.master_key_file.as_ref().map_or(config.data_dir.source.clone(), |s| s.source.clone());

@@ -8,6 +8,7 @@ mod guidance;
 mod member;
 mod migrate;
 mod org;
+mod plan;
 mod scope;
 mod serve;
 mod user;
@@ -18,7 +19,7 @@ use ward_app::Ward;
 
 use crate::cli::{
     AuditCommand, CatalogCommand, Cli, Command, CyfunCommand, KeysCommand, MemberCommand, OrgCommand,
-    TokenCommand, UserCommand,
+    RemindersCommand, TaskCommand, TokenCommand, UserCommand,
 };
 use crate::config::Config;
 
@@ -61,6 +62,13 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
         Command::Cyfun(CyfunCommand::Snapshot(args)) => cyfun::snapshot(&config, &args).await,
         Command::Cyfun(CyfunCommand::Compare(args)) => cyfun::compare(&config, &args).await,
         Command::Cyfun(CyfunCommand::Answer(args)) => cyfun::answer(&config, &args).await,
+        Command::Gaps(args) => plan::gaps(&config, &args).await,
+        Command::Plan(args) => plan::plan(&config, &args).await,
+        Command::Task(TaskCommand::List(args)) => plan::list_tasks(&config, &args).await,
+        Command::Task(TaskCommand::Create(args)) => plan::create_task(&config, &args).await,
+        Command::Task(TaskCommand::Import(args)) => plan::import_tasks(&config, &args).await,
+        Command::Task(TaskCommand::Export(args)) => plan::export_tasks(&config, &args.org).await,
+        Command::Reminders(RemindersCommand::Send(args)) => plan::send_reminders(&config, args.json).await,
         Command::Catalog(CatalogCommand::Import(args)) => cyfun::import_catalog(&config, &args).await,
         Command::Catalog(CatalogCommand::Requirements(args)) => guidance::requirements(&args),
         Command::Catalog(CatalogCommand::Search(args)) => guidance::search(&args),

@@ -47,6 +47,9 @@ pub async fn bind(addr: SocketAddr) -> anyhow::Result<tokio::net::TcpListener> {
 /// Serves until Ctrl-C or SIGTERM, then finishes in-flight requests and closes the database.
 pub async fn serve(ward: Ward, listener: tokio::net::TcpListener, config: &Config) -> anyhow::Result<()> {
     tracing::info!(database = %ward.database().redacted(), "serving");
+    if let Some(mailer) = crate::mail::Mailer::from_config(config)? {
+        tokio::spawn(remind_hourly(ward.clone(), mailer));
+    }
     let state = AppState::new(ward.clone(), WebOptions { https: config.https() });
     let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, app)
@@ -56,6 +59,28 @@ pub async fn serve(ward: Ward, listener: tokio::net::TcpListener, config: &Confi
     ward.close().await;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// Sends the day's task reminders once an hour; each owner gets at most one message a day (the
+/// tasks remember the day they were reminded).
+async fn remind_hourly(ward: Ward, mailer: crate::mail::Mailer) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
+    loop {
+        tick.tick().await;
+        let result = ward
+            .send_reminders(&ward_app::Ctx::cli(), |r| {
+                let mailer = mailer.clone();
+                async move { mailer.send(&r).await }
+            })
+            .await;
+        match result {
+            Ok(report) if !report.messages.is_empty() => {
+                tracing::info!(messages = report.messages.len(), "task reminders sent");
+            }
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "task reminders could not be sent"),
+        }
+    }
 }
 
 /// A URL a person can open: an unspecified address (0.0.0.0, ::) is reachable on loopback.

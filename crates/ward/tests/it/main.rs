@@ -8,6 +8,7 @@ mod cyfun;
 mod guidance;
 mod openapi;
 mod pages;
+mod plan;
 mod probes;
 mod security;
 mod sso;

@@ -33,7 +33,9 @@ async fn openapi_document_is_served_and_describes_every_api_route() {
         let assessment = app.ward.assessments(&ward_app::Ctx::cli(), "az-voorbeeldstad").await.unwrap()[0].id;
         let snapshot =
             app.ward.snapshots(&ward_app::Ctx::cli(), "az-voorbeeldstad", assessment).await.unwrap()[0].id;
+        let task = app.ward.tasks(&ward_app::Ctx::cli(), "az-voorbeeldstad", true, 1, 0).await.unwrap()[0].id;
         let concrete = path
+            .replace("/tasks/{id}", &format!("/tasks/{task}"))
             .replace("{slug}", "az-voorbeeldstad")
             .replace("{framework}", "cyfun-2025")
             .replace("{id}", &assessment.to_string())

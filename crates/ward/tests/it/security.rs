@@ -454,6 +454,12 @@ on_both_databases! {
             app.ward.add_evidence(&Ctx::cli(), "az-voorbeeldstad", assessment, "PR.AA-03.2", e).await.unwrap()
         };
         let kept_evidence = new_evidence().await;
+        // A task the contributor owns (contributors change only the tasks they own).
+        let new_task = || async {
+            let t = ward_app::TaskInput { title: "Matrix task".into(), owner: Some(CONTRIBUTOR.into()), requirements: vec!["PR.AA-03.2".into()], assessment_id: Some(assessment), ..Default::default() };
+            app.ward.create_task(&Ctx::cli(), "az-voorbeeldstad", &t).await.unwrap()
+        };
+        let kept_task = new_task().await;
         let snapshot = app.ward.take_snapshot(&cli, "az-voorbeeldstad", assessment, "matrix").await.unwrap();
         let mut routes = route_table(AppState::new(app.ward.clone(), WebOptions::default()));
         assert!(routes.len() > 30, "the table lists every route");
@@ -467,7 +473,13 @@ on_both_databases! {
         let http = client();
         let mut checked = 0;
         for route in &routes {
-            let id = if route.path.contains("/assessments/{id}") { assessment } else { revocable.id };
+            let id = if route.path.contains("/assessments/{id}") {
+                assessment
+            } else if route.path.contains("/tasks/{id}") {
+                kept_task
+            } else {
+                revocable.id
+            };
             let path = route
                 .path
                 .replace("/guidance/plans/{id}", "/guidance/plans/ransomware")
@@ -489,7 +501,11 @@ on_both_databases! {
                 // Deleting an assessment or removing evidence succeeds once: each actor gets its own.
                 let deletes = route.path.starts_with("/orgs/{slug}/assessments/{id}/delete")
                     || (route.method == Method::DELETE && route.path.ends_with("/assessments/{id}"));
-                let path = if deletes {
+                let deletes_task = route.path.ends_with("/tasks/{id}/delete")
+                    || (route.method == Method::DELETE && route.path.ends_with("/tasks/{id}"));
+                let path = if deletes_task {
+                    path.replace(&kept_task.to_string(), &new_task().await.to_string())
+                } else if deletes {
                     let input = ward_app::AssessmentInput { name: format!("To delete ({name})"), framework: ward_domain::cyfun::Framework::Cyfun2025, target_level: None, scope: String::new() };
                     let fresh = app.ward.create_assessment(&Ctx::cli(), "az-voorbeeldstad", &input).await.unwrap();
                     path.replace(&assessment.to_string(), &fresh.to_string())

@@ -4,12 +4,15 @@
 mod account;
 mod assessment;
 pub mod cyfun_model;
+mod gaps;
+pub mod gaps_model;
 mod guidance;
 pub mod guidance_model;
 pub mod health;
 pub mod model;
 mod organisation;
 mod scoping;
+mod tasks;
 
 use axum::extract::State;
 use axum::http::header::CONTENT_TYPE;
@@ -40,6 +43,7 @@ use crate::state::AppState;
         (name = "accounts", description = "Accounts of the installation (administrators)"),
         (name = "scoping", description = "NIS2 status, CyFun level and obligations with their dates"),
         (name = "cyfun", description = "CyFun self-assessments, scored exactly as the CCB's official workbook"),
+        (name = "plan", description = "The gap plan, the minimum path to pass, remediation tasks and dashboards"),
         (name = "guidance", description = "Ward's healthcare guidance for every CyFun requirement, quick-start plans and challenge pages"),
     ),
     modifiers(&Security)
@@ -91,7 +95,8 @@ pub(crate) fn groups() -> Vec<(Access, OpenApiRouter<AppState>)> {
                 .routes(routes!(guidance::requirements))
                 .routes(routes!(guidance::search))
                 .routes(routes!(guidance::plans))
-                .routes(routes!(guidance::challenges)),
+                .routes(routes!(guidance::challenges))
+                .routes(routes!(gaps::rollup)),
         ),
         (
             Access::Org(Permission::View),
@@ -104,7 +109,12 @@ pub(crate) fn groups() -> Vec<(Access, OpenApiRouter<AppState>)> {
                 .routes(routes!(assessment::score))
                 .routes(routes!(assessment::snapshots))
                 .routes(routes!(assessment::compare))
-                .routes(routes!(assessment::export_workbook)),
+                .routes(routes!(assessment::export_workbook))
+                .routes(routes!(gaps::gaps))
+                .routes(routes!(gaps::plan))
+                .routes(routes!(gaps::dashboard))
+                .routes(routes!(tasks::list))
+                .routes(routes!(tasks::show)),
         ),
         (
             Access::Org(Permission::ManageMembers),
@@ -121,9 +131,14 @@ pub(crate) fn groups() -> Vec<(Access, OpenApiRouter<AppState>)> {
                 .routes(routes!(assessment::take_snapshot))
                 .routes(routes!(assessment::add_evidence))
                 .routes(routes!(assessment::update))
-                .routes(routes!(assessment::import_workbook)),
+                .routes(routes!(assessment::import_workbook))
+                .routes(routes!(tasks::create))
+                .routes(routes!(tasks::delete)),
         ),
-        (Access::Org(Permission::EditAssigned), OpenApiRouter::new().routes(routes!(assessment::answer))),
+        (
+            Access::Org(Permission::EditAssigned),
+            OpenApiRouter::new().routes(routes!(assessment::answer)).routes(routes!(tasks::update)),
+        ),
         (
             Access::Org(Permission::ManageOrganisation),
             OpenApiRouter::new()

@@ -15,7 +15,7 @@ use time::macros::format_description;
 use uuid::Uuid;
 use ward_app::{
     AnswerInput, AnswerStatus, AppError, Assessment, AssessmentInput, AssessmentSummary, Comparison,
-    EvidenceInput, TrendPoint,
+    EvidenceInput,
 };
 use ward_domain::cyfun::{Answer, Failing, Framework, Level};
 use ward_domain::{Locale, Permission, ValidationError};
@@ -27,7 +27,7 @@ use crate::pages::language::redirect_with_flash;
 use crate::pages::layout::{Layout, PageContext, Section, org_layout};
 use crate::state::AppState;
 
-fn figure(v: f64) -> String {
+pub(crate) fn figure(v: f64) -> String {
     format!("{v:.2}")
 }
 
@@ -43,7 +43,7 @@ pub(crate) fn level_name(tr: Tr, level: Level) -> &'static str {
     })
 }
 
-fn parse_uuid(raw: &str, what: &'static str) -> Result<Uuid, AppError> {
+pub(crate) fn parse_uuid(raw: &str, what: &'static str) -> Result<Uuid, AppError> {
     Uuid::parse_str(raw).map_err(|_| AppError::NotFound(what))
 }
 
@@ -112,7 +112,7 @@ pub struct CreateForm {
     scope: String,
 }
 
-fn messages(errors: &[ValidationError]) -> Vec<String> {
+pub(crate) fn messages(errors: &[ValidationError]) -> Vec<String> {
     errors.iter().map(|e| e.reason.clone()).collect()
 }
 
@@ -227,6 +227,28 @@ pub struct Bar {
     pub y: usize,
     pub width: f64,
     pub text_x: f64,
+}
+
+/// The bars of a maturity-by-function chart (x from 120, 300 px for 5).
+pub(crate) fn function_bars<'a>(
+    catalog: &ward_domain::cyfun::Catalog,
+    functions: impl Iterator<Item = (&'a str, f64)>,
+    tr: Tr,
+) -> Vec<Bar> {
+    functions
+        .enumerate()
+        .map(|(i, (id, maturity))| {
+            let width = maturity / 5.0 * 300.0;
+            Bar {
+                id: id.to_owned(),
+                name: catalog.function(id).map(|x| x.name.get(tr.locale).to_owned()).unwrap_or_default(),
+                value: figure(maturity),
+                y: 10 + i * 30,
+                width,
+                text_x: 120.0 + width + 6.0,
+            }
+        })
+        .collect()
 }
 
 pub struct RowView {
@@ -459,22 +481,7 @@ async fn render_workspace(
         }
     }
     owners.sort();
-    let bars: Vec<Bar> = card
-        .functions
-        .iter()
-        .enumerate()
-        .map(|(i, f)| {
-            let width = f.maturity / 5.0 * 300.0;
-            Bar {
-                id: f.id.clone(),
-                name: catalog.function(&f.id).map(|x| x.name.get(tr.locale).to_owned()).unwrap_or_default(),
-                value: figure(f.maturity),
-                y: 10 + i * 30,
-                width,
-                text_x: 120.0 + width + 6.0,
-            }
-        })
-        .collect();
+    let bars = function_bars(catalog, card.functions.iter().map(|f| (f.id.as_str(), f.maturity)), tr);
     let (answered, applicable) = a.progress();
     let role = profile.role;
     Ok(WorkspacePage {
@@ -627,6 +634,8 @@ pub struct RequirementPage {
     mapped: Vec<(String, String)>,
     /// Ward's healthcare guidance (for CyFun 2023, that of the 2025 requirements it maps to).
     advice: Vec<crate::pages::guidance::AdviceView>,
+    /// Readiness signals: (source, fact, contradiction with the score).
+    signals: Vec<(&'static str, String, Option<String>)>,
     can_edit: bool,
     errors: Vec<String>,
     scale: Vec<(u8, &'static str)>,
@@ -666,6 +675,7 @@ async fn render_requirement(
         state.ward.official_texts(a.framework, tr.locale.tag()).await.or_page(tr)?
     };
     let official = texts_local.get(requirement).or_else(|| texts_en.get(requirement));
+    let signals = state.ward.readiness_signals(&auth.ctx, slug, id).await.or_page(tr)?;
     let layout = org_layout(state, auth, tr, ctx, &profile, "cyfun.requirement", Section::Assessment).await?;
     let record = a.answer(requirement);
     let today = time::OffsetDateTime::now_utc().date();
@@ -701,6 +711,11 @@ async fn render_requirement(
         title: r.title.get(tr.locale).to_owned(),
         title_en: r.title.en.clone(),
         advice: crate::pages::guidance::AdviceView::for_requirement(a.framework, &r.id, tr),
+        signals: signals
+            .iter()
+            .filter(|s| s.signal.requirement == r.id)
+            .map(|s| crate::pages::plan::signal_text(tr, s))
+            .collect(),
         official: official.map(|t| t.text.clone()),
         guidance: official.and_then(|t| t.guidance.clone()),
         official_source: official.map(|t| t.source.clone()),
@@ -987,7 +1002,8 @@ impl SnapshotsPage {
     }
 }
 
-fn trend_view(points: &[TrendPoint]) -> TrendView {
+/// A trend line of totals over time: (label, total) per point.
+pub(crate) fn trend_view(points: &[(String, f64)]) -> TrendView {
     // x: evenly spaced; y: 1..5 mapped onto 150..10.
     let width = 80 + points.len().max(2) * 70;
     let dots: Vec<(f64, f64, String, String)> = points
@@ -995,8 +1011,8 @@ fn trend_view(points: &[TrendPoint]) -> TrendView {
         .enumerate()
         .map(|(i, p)| {
             let x = 50.0 + i as f64 * 70.0;
-            let y = 150.0 - (p.total - 1.0) / 4.0 * 140.0;
-            (x, y, figure(p.total), p.label.clone())
+            let y = 150.0 - (p.1 - 1.0) / 4.0 * 140.0;
+            (x, y, figure(p.1), p.0.clone())
         })
         .collect();
     TrendView {
@@ -1049,7 +1065,7 @@ async fn render_snapshots(
             .iter()
             .map(|s| (s.id.to_string(), s.label.clone(), day(s.taken_at.date()), figure(s.total)))
             .collect(),
-        trend: trend_view(&trend),
+        trend: trend_view(&trend.iter().map(|p| (p.label.clone(), p.total)).collect::<Vec<_>>()),
         comparison,
         from: compare.from,
         to: compare.to,

@@ -11,6 +11,7 @@ use time::format_description::well_known::Rfc3339;
 use time::macros::format_description;
 use ward_app::AuditFilter;
 use ward_domain::AuditEntry;
+use ward_domain::spreadsheet::csv_field;
 
 use crate::auth::Auth;
 use crate::error::{OrPage, PageError};
@@ -157,28 +158,4 @@ pub async fn org_log_csv(
         out,
     )
         .into_response())
-}
-
-/// Quotes a CSV field and defuses spreadsheet formulas (a cell starting with `=`, `+`, `-`, `@`,
-/// tab or carriage return is prefixed with `'`): log text comes from users.
-pub fn csv_field(value: &str) -> String {
-    let defused = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{value}")
-    } else {
-        value.to_owned()
-    };
-    format!("\"{}\"", defused.replace('"', "\"\""))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::csv_field;
-
-    #[test]
-    fn csv_fields_are_quoted_and_defused() {
-        assert_eq!(csv_field("plain"), "\"plain\"");
-        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
-        assert_eq!(csv_field("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
-        assert_eq!(csv_field("-1+2"), "\"'-1+2\"");
-    }
 }

@@ -12,6 +12,8 @@ pub struct OrgCard {
     pub slug: String,
     pub name: String,
     pub kind: &'static str,
+    /// The roll-up: verdict at the target level, gaps, tasks.
+    pub dashboard: Option<crate::pages::plan::DashboardPart>,
 }
 
 #[derive(Template, WebTemplate)]
@@ -29,6 +31,7 @@ pub async fn home(
     ctx: PageContext,
 ) -> Result<HomePage, PageError> {
     let orgs = state.ward.organisations(&auth.ctx).await.or_page(tr)?;
+    let dashboards = state.ward.dashboards(&auth.ctx).await.or_page(tr)?;
     let layout = Layout::build(&state.ward, &auth, tr, ctx, tr.t("home.title"), None).await.or_page(tr)?;
     let orgs = orgs
         .into_iter()
@@ -36,6 +39,10 @@ pub async fn home(
             slug: o.slug.to_string(),
             name: o.name.to_string(),
             kind: tr.label("kind", o.kind.code()),
+            dashboard: dashboards
+                .iter()
+                .find(|d| d.organisation == o.slug.as_str())
+                .map(|d| crate::pages::plan::dashboard_part(tr, d)),
         })
         .collect();
     Ok(HomePage { layout, orgs })

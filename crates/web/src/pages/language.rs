@@ -17,7 +17,12 @@ pub const FLASH_COOKIE: &str = "ward_flash";
 
 /// Flash messages are keys from this list, never text from the cookie: a forged cookie can at
 /// worst show one of these.
-const FLASH_KEYS: [(&str, &str); 23] = [
+const FLASH_KEYS: [(&str, &str); 28] = [
+    ("task_created", "flash.task_created"),
+    ("task_saved", "flash.task_saved"),
+    ("task_done", "flash.task_done"),
+    ("task_deleted", "flash.task_deleted"),
+    ("tasks_imported", "flash.tasks_imported"),
     ("assessment_saved", "flash.assessment_saved"),
     ("assessment_deleted", "flash.assessment_deleted"),
     ("assessment_created", "flash.assessment_created"),

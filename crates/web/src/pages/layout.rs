@@ -28,16 +28,18 @@ pub enum Section {
     Overview,
     Scoping,
     Assessment,
+    Tasks,
     Members,
     Audit,
     Settings,
 }
 
 impl Section {
-    const ALL: [Section; 6] = [
+    const ALL: [Section; 7] = [
         Section::Overview,
         Section::Scoping,
         Section::Assessment,
+        Section::Tasks,
         Section::Members,
         Section::Audit,
         Section::Settings,
@@ -48,6 +50,7 @@ impl Section {
             Section::Overview => format!("/orgs/{slug}"),
             Section::Scoping => format!("/orgs/{slug}/scoping"),
             Section::Assessment => format!("/orgs/{slug}/assessments"),
+            Section::Tasks => format!("/orgs/{slug}/tasks"),
             Section::Members => format!("/orgs/{slug}/members"),
             Section::Audit => format!("/orgs/{slug}/audit"),
             Section::Settings => format!("/orgs/{slug}/settings"),
@@ -59,6 +62,7 @@ impl Section {
             Section::Overview => "nav.overview",
             Section::Scoping => "nav.scoping",
             Section::Assessment => "nav.assessment",
+            Section::Tasks => "nav.tasks",
             Section::Members => "nav.members",
             Section::Audit => "nav.audit",
             Section::Settings => "nav.settings",
@@ -67,7 +71,11 @@ impl Section {
 
     fn permission(self) -> Permission {
         match self {
-            Section::Overview | Section::Scoping | Section::Assessment | Section::Members => Permission::View,
+            Section::Overview
+            | Section::Scoping
+            | Section::Assessment
+            | Section::Tasks
+            | Section::Members => Permission::View,
             Section::Audit => Permission::ViewAuditLog,
             Section::Settings => Permission::ManageOrganisation,
         }

@@ -12,6 +12,7 @@ pub mod language;
 mod layout;
 pub mod members;
 mod organisation;
+pub mod plan;
 pub mod scoping;
 pub mod session;
 pub mod settings;

@@ -29,6 +29,7 @@ pub struct OverviewPage {
     updated_at: String,
     updated_on: String,
     sites: Vec<SiteRow>,
+    dashboard: crate::pages::plan::DashboardPart,
 }
 
 /// `GET /orgs/{slug}`: the organisation's overview.
@@ -51,6 +52,7 @@ pub async fn overview(
     )
     .await
     .or_page(tr)?;
+    let dashboard = state.ward.dashboard(&auth.ctx, &slug).await.or_page(tr)?;
     let day = format_description!("[year]-[month]-[day]");
     Ok(OverviewPage {
         name: org.name.to_string(),
@@ -70,6 +72,7 @@ pub async fn overview(
                 city: s.city.clone(),
             })
             .collect(),
+        dashboard: crate::pages::plan::dashboard_part(tr, &dashboard),
         layout,
     })
 }
