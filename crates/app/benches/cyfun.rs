@@ -12,7 +12,7 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use ward_app::{Ctx, DatabaseTarget, KeySource, MasterKey, Ward};
-use ward_domain::cyfun::{Answer, Answers, Framework, Level, Thresholds, score, verdict};
+use ward_domain::cyfun::{Answer, Answers, Framework, Level, Thresholds, minimum_path, score, verdict};
 use ward_domain::guidance::Guidance;
 
 const TEMPLATE: &str = concat!(
@@ -70,6 +70,23 @@ fn main() {
     }
     report("verdicts of all three levels, with paths", samples, "µs");
 
+    // The minimum path to pass (exact), weighted by the guidance's effort: a full Essential
+    // assessment (varied scores), and a blank one (the largest search: every point is open).
+    let guidance = Guidance::builtin();
+    let weight = |r: &ward_domain::cyfun::Requirement| {
+        ward_domain::gaps::effort_weight(guidance.requirement(&r.id).map(|g| g.effort))
+    };
+    let t = Thresholds::embedded();
+    for (what, answers) in [("full Essential assessment", &a), ("blank assessment", &Answers::new(c))] {
+        let mut samples = Vec::new();
+        for _ in 0..30 {
+            let start = Instant::now();
+            black_box(minimum_path(c, Level::Essential, black_box(answers), t, weight).unwrap());
+            samples.push(start.elapsed());
+        }
+        report(&format!("minimum path, {what}"), samples, "ms");
+    }
+
     // Guidance: parsing and checking all content (once per process), and a search.
     let files: Vec<(&str, &str)> = Guidance::builtin_files().collect();
     let text = |name: &str| files.iter().find(|(n, _)| *n == name).unwrap().1;
@@ -90,7 +107,6 @@ fn main() {
         samples.push(t.elapsed());
     }
     report("load and check all guidance (218 × 3 languages)", samples, "ms");
-    let guidance = Guidance::builtin();
     for query in ["infusion pump", "downtime", "vendor remote access"] {
         let mut samples = Vec::new();
         for _ in 0..200 {
@@ -100,6 +116,8 @@ fn main() {
         }
         report(&format!("search the guidance for {query:?}"), samples, "ms");
     }
+
+    dashboard_with_many_tasks();
 
     let Ok(template) = std::fs::read(TEMPLATE) else {
         println!("(the official workbook is not at {TEMPLATE}: workbook figures skipped)");
@@ -136,6 +154,46 @@ fn main() {
             export.push(t.elapsed());
         }
         report("fill a blank workbook (export, all steps)", export, "ms");
+        ward.close().await;
+    });
+}
+
+/// The organisation dashboard's server time with 10,000 tasks (target < 100 ms): the demo
+/// hospital plus 10,000 imported tasks, on SQLite.
+fn dashboard_with_many_tasks() {
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    runtime.block_on(async {
+        let dir = tempfile::tempdir().unwrap();
+        let keys = KeySource { master: MasterKey::generate().unwrap(), checkpoint_file: None };
+        let ward = Ward::open(&DatabaseTarget::in_data_dir(dir.path()), keys).await.unwrap();
+        ward.refresh_demo(&Ctx::cli()).await.unwrap();
+        let ctx = Ctx::cli();
+        let mut csv = String::from("title,owner,due,status,requirements\n");
+        let ids: Vec<&str> =
+            Framework::Cyfun2025.catalog().requirements.iter().map(|r| r.id.as_str()).collect();
+        for i in 0..10_000 {
+            let status = ["open", "in_progress", "done", "cancelled"][i % 4];
+            let due = format!("2026-{:02}-{:02}", 1 + i % 12, 1 + i % 28);
+            csv.push_str(&format!(
+                "Task {i},owner{}@az.example,{due},{status},{}\n",
+                i % 40,
+                ids[i % ids.len()]
+            ));
+        }
+        let t = Instant::now();
+        ward.import_tasks(&ctx, "az-voorbeeldstad", csv.as_bytes()).await.unwrap();
+        println!(
+            "{:<44} {:>10.1} ms  (once)",
+            "import 10,000 tasks from CSV",
+            t.elapsed().as_secs_f64() * 1e3
+        );
+        let mut samples = Vec::new();
+        for _ in 0..30 {
+            let t = Instant::now();
+            black_box(ward.dashboard(&ctx, "az-voorbeeldstad").await.unwrap());
+            samples.push(t.elapsed());
+        }
+        report("dashboard of an organisation with 10,000 tasks", samples, "ms");
         ward.close().await;
     });
 }

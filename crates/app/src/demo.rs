@@ -299,10 +299,34 @@ impl Ward {
         }
         let today = now.date();
         let tasks = [
-            ("MFA for the three device vendors still on a shared VPN password", "PR.AA-03.2", "lotte.janssens@az-voorbeeldstad.example", -5, "in_progress"),
-            ("Offline, immutable copy of the EPD and PACS backups", "PR.DS-11.1", "karim.elamrani@az-voorbeeldstad.example", 4, "open"),
-            ("Separate VLAN for infusion pumps and patient monitors", "PR.IR-01.2", "lotte.janssens@az-voorbeeldstad.example", 60, "open"),
-            ("Board approves the information security policy", "GV.PO-01.1", "an.peeters@az-voorbeeldstad.example", -20, "done"),
+            (
+                "MFA for the three device vendors still on a shared VPN password",
+                "PR.AA-03.2",
+                "lotte.janssens@az-voorbeeldstad.example",
+                -5,
+                "in_progress",
+            ),
+            (
+                "Offline, immutable copy of the EPD and PACS backups",
+                "PR.DS-11.1",
+                "karim.elamrani@az-voorbeeldstad.example",
+                4,
+                "open",
+            ),
+            (
+                "Separate VLAN for infusion pumps and patient monitors",
+                "PR.IR-01.2",
+                "lotte.janssens@az-voorbeeldstad.example",
+                60,
+                "open",
+            ),
+            (
+                "Board approves the information security policy",
+                "GV.PO-01.1",
+                "an.peeters@az-voorbeeldstad.example",
+                -20,
+                "done",
+            ),
         ];
         for (title, requirement, owner, days, status) in tasks {
             tx.save_task(&ward_store::TaskRecord {

@@ -372,3 +372,84 @@ async fn finding_guidance_by_the_words_a_clinician_types() {
     browser.close().await;
     app.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn turning_a_gap_into_a_task_moves_the_dashboard() {
+    let Some(browser) = Browser::start().await else { return };
+    let app = TestApp::spawn(TestDb::sqlite()).await;
+    let password = app.demo().await;
+    let c = &browser.client;
+    c.set_window_size(1280, 1000).await.unwrap();
+    c.goto(&app.url("/orgs/az-voorbeeldstad")).await.unwrap();
+    at(c, "/login").await;
+    fill(c, "input[name=email]", OWNER).await;
+    fill(c, "input[name=password]", &password).await;
+    click(c, "form.stack button[type=submit]").await;
+    at(c, "/orgs/az-voorbeeldstad").await;
+    let count = |what: &'static str| async move {
+        text(c, &format!("#dash-tasks [data-count={what}]"))
+            .await
+            .split(' ')
+            .next()
+            .unwrap()
+            .parse::<u32>()
+            .unwrap()
+    };
+    let open_before = count("open").await;
+    let done_before = count("done").await;
+    browser.screenshot(&artifacts().join("dashboard.png")).await;
+
+    // From the workspace to its gap plan; the first gap blocks the verdict.
+    click(c, "nav.sidenav a[href='/orgs/az-voorbeeldstad/assessments']").await;
+    click(c, "#assessments tbody a").await;
+    click(c, "#gap-plan-link").await;
+    find(c, "#minimum-path").await;
+    let first = find(c, "#gaps tbody tr").await;
+    assert_eq!(first.attr("data-blocking").await.unwrap().as_deref(), Some("key_measure"));
+    let requirement = first.attr("data-requirement").await.unwrap().unwrap();
+    browser.screenshot(&artifacts().join("gap-plan.png")).await;
+
+    // Turn it into a task, from the keyboard: due date and owner, then Enter.
+    let row = format!("#gaps tbody tr[data-requirement='{requirement}']");
+    // A date field's typing order follows the browser's locale: set the value itself.
+    find(c, &format!("{row} input[name=due]")).await;
+    c.execute(&format!("document.querySelector(\"{row} input[name=due]\").value = '2026-12-31';"), vec![])
+        .await
+        .unwrap();
+    let owner = find(c, &format!("{row} input[name=owner]")).await;
+    owner.send_keys("lotte.janssens@az-voorbeeldstad.example\u{E007}").await.unwrap();
+    at(c, "/orgs/az-voorbeeldstad/tasks").await;
+    assert_eq!(text(c, "p.flash").await, "Task created.");
+    let titles = c.find_all(Locator::Css("#tasks tbody th a")).await.unwrap();
+    let mut found = false;
+    for t in titles {
+        found |= t.text().await.unwrap().starts_with(&format!("{requirement}:"));
+    }
+    assert!(found, "the new task is listed");
+
+    // The dashboard moved: one more open task.
+    c.goto(&app.url("/orgs/az-voorbeeldstad")).await.unwrap();
+    assert_eq!(count("open").await, open_before + 1);
+
+    // Mark it done with evidence; the dashboard counts it as done.
+    c.goto(&app.url("/orgs/az-voorbeeldstad/tasks")).await.unwrap();
+    let link = c
+        .find(Locator::XPath(&format!(
+            "//table[@id='tasks']//a[starts-with(normalize-space(.), '{requirement}:')]"
+        )))
+        .await
+        .unwrap();
+    link.click().await.unwrap();
+    find(c, "#complete-h").await;
+    fill(c, "input[name=evidence_title]", "VPN MFA configuration export").await;
+    fill(c, "input[name=evidence_link]", "https://intranet.example/vpn-mfa").await;
+    click(c, "form[action$='/complete'] button").await;
+    assert_eq!(text(c, "p.flash").await, "Task done.");
+    c.goto(&app.url("/orgs/az-voorbeeldstad")).await.unwrap();
+    assert_eq!(count("open").await, open_before);
+    assert_eq!(count("done").await, done_before + 1);
+    browser.screenshot(&artifacts().join("dashboard-moved.png")).await;
+
+    browser.close().await;
+    app.stop().await;
+}

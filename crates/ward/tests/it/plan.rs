@@ -139,6 +139,10 @@ on_both_databases! {
         let home = owner.get("/").await.text().await.unwrap();
         assert!(home.contains("id=\"rollup\""));
 
+        // Titles describe weaknesses: they are encrypted at rest.
+        let raw = app.db.fetch_bytes(&format!("SELECT title FROM remediation_tasks WHERE requirements = 'PR.AA-03.2' AND created_by = '{OWNER}'")).await.unwrap();
+        assert!(!String::from_utf8_lossy(&raw).contains("MFA on the VPN"), "the title is not stored in clear");
+
         // Every change is in the audit log.
         let log = app.ward.audit_log(&Ctx::cli(), SLUG, &ward_app::AuditFilter::default()).await.unwrap();
         for action in ["task.create", "task.update", "task.import"] {
