@@ -82,7 +82,8 @@ impl Ward {
         let mut tx = self.store.begin().await?;
         let moved = tx.reencrypt_totp_secrets(&self.store).await?
             + tx.reencrypt_assessment_fields(&self.store).await?
-            + tx.reencrypt_task_fields(&self.store).await?;
+            + tx.reencrypt_task_fields(&self.store).await?
+            + tx.reencrypt_asset_imports(&self.store).await?;
         let now = Self::now();
         tx.append_audit(
             ctx.audit(

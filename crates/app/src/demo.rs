@@ -160,6 +160,7 @@ impl Ward {
         )
         .await?;
         self.seed_demo_assessment(&mut tx, organisation.id, now).await?;
+        self.seed_demo_assets(&mut tx, organisation.id, now).await?;
         let summary = format!(
             "demo {} with {} sites and {} accounts",
             if created { "created" } else { "refreshed" },
@@ -284,6 +285,282 @@ impl Ward {
         let json = serde_json::to_string(&baseline).map_err(|e| AppError::Internal(Box::new(e)))?;
         tx.insert_snapshot(&meta, &json).await?;
         self.seed_demo_tasks(tx, organisation_id, record.id, now).await
+    }
+
+    /// A small asset register with its segments: medical devices, clinical systems, building
+    /// systems; a few placed or kept in ways the policy and the signals flag.
+    async fn seed_demo_assets(
+        &self,
+        tx: &mut ward_store::Tx,
+        organisation_id: uuid::Uuid,
+        now: time::OffsetDateTime,
+    ) -> Result<(), AppError> {
+        use std::collections::BTreeMap;
+        for old in self.store.all_assets_of(organisation_id).await? {
+            tx.delete_asset(old.id).await?;
+        }
+        for old in self.store.segments_of(organisation_id).await? {
+            tx.delete_segment(old.id).await?;
+        }
+        let segments = [
+            ("MED-ICU", "medical_devices", 120, "10.120.0.0/16"),
+            ("MED-RAD", "medical_devices", 130, "10.130.0.0/16"),
+            ("CLIN", "clinical", 20, "10.20.0.0/16"),
+            ("SRV", "servers", 10, "10.10.0.0/16"),
+            ("OFFICE", "administrative", 30, "10.30.0.0/16"),
+            ("GUEST", "guest", 900, "172.16.0.0/16"),
+            ("BMS", "building", 800, "10.80.0.0/16"),
+        ];
+        for (name, zone, vlan, cidr) in segments {
+            tx.save_segment(&ward_store::SegmentRecord {
+                id: uuid::Uuid::now_v7(),
+                organisation_id,
+                name: name.into(),
+                zone: zone.into(),
+                vlan: Some(vlan),
+                cidr: Some(cidr.into()),
+                updated_at: now,
+                updated_by: "demo".into(),
+            })
+            .await?;
+        }
+        // kind, name, vendor, model, ip, mac, segment, owner, criticality, patient data, patchability, support end, edr
+        let mut assets: Vec<[&str; 13]> = Vec::new();
+        for i in 1..=12 {
+            assets.push([
+                "medical_device",
+                "",
+                "B. Braun",
+                "Space infusion pump",
+                "",
+                "",
+                "MED-ICU",
+                if i % 3 == 0 { "" } else { "biomed@az-voorbeeldstad.example" },
+                "life_sustaining",
+                "no",
+                "vendor_only",
+                "2028-12-31",
+                "not_possible",
+            ]);
+        }
+        assets.extend([
+            [
+                "medical_device",
+                "ICU monitor bed 1",
+                "Philips",
+                "IntelliVue MX800",
+                "10.120.1.11",
+                "00:09:fb:10:00:11",
+                "MED-ICU",
+                "biomed@az-voorbeeldstad.example",
+                "life_sustaining",
+                "yes",
+                "vendor_only",
+                "2027-06-30",
+                "not_possible",
+            ],
+            [
+                "medical_device",
+                "ICU monitor bed 2",
+                "Philips",
+                "IntelliVue MX800",
+                "10.120.1.12",
+                "00:09:fb:10:00:12",
+                "MED-ICU",
+                "biomed@az-voorbeeldstad.example",
+                "life_sustaining",
+                "yes",
+                "vendor_only",
+                "2027-06-30",
+                "not_possible",
+            ],
+            [
+                "medical_device",
+                "CT scanner",
+                "Siemens Healthineers",
+                "SOMATOM go.Up",
+                "10.130.0.5",
+                "00:1e:c0:00:00:05",
+                "MED-RAD",
+                "biomed@az-voorbeeldstad.example",
+                "diagnostic",
+                "yes",
+                "vendor_only",
+                "2031-01-01",
+                "not_possible",
+            ],
+            [
+                "medical_device",
+                "Ultrasound cardiology",
+                "GE HealthCare",
+                "Vivid E95",
+                "10.30.4.21",
+                "00:1e:c0:00:00:21",
+                "OFFICE",
+                "",
+                "diagnostic",
+                "yes",
+                "vendor_only",
+                "2025-06-30",
+                "not_possible",
+            ],
+            [
+                "medical_device",
+                "Lab analyser",
+                "Roche",
+                "cobas pro",
+                "10.20.7.40",
+                "00:1e:c0:00:00:40",
+                "CLIN",
+                "lab@az-voorbeeldstad.example",
+                "diagnostic",
+                "yes",
+                "vendor_only",
+                "2030-01-01",
+                "not_possible",
+            ],
+            [
+                "server",
+                "EPD database",
+                "Dell",
+                "PowerEdge R750",
+                "10.10.0.20",
+                "",
+                "SRV",
+                "karim.elamrani@az-voorbeeldstad.example",
+                "support",
+                "yes",
+                "yes",
+                "2029-12-31",
+                "installed",
+            ],
+            [
+                "server",
+                "PACS archive",
+                "Dell",
+                "PowerEdge R740",
+                "10.10.0.30",
+                "",
+                "SRV",
+                "karim.elamrani@az-voorbeeldstad.example",
+                "diagnostic",
+                "yes",
+                "yes",
+                "2027-12-31",
+                "installed",
+            ],
+            [
+                "server",
+                "LIS server",
+                "HPE",
+                "ProLiant DL380",
+                "10.10.0.40",
+                "",
+                "SRV",
+                "karim.elamrani@az-voorbeeldstad.example",
+                "diagnostic",
+                "yes",
+                "yes",
+                "2024-10-31",
+                "possible",
+            ],
+            [
+                "clinical_workstation",
+                "Nurse station ICU",
+                "HP",
+                "EliteDesk 800",
+                "10.20.1.5",
+                "",
+                "CLIN",
+                "karim.elamrani@az-voorbeeldstad.example",
+                "support",
+                "yes",
+                "yes",
+                "2028-01-01",
+                "installed",
+            ],
+            [
+                "clinical_workstation",
+                "Radiology reading room",
+                "Dell",
+                "Precision 3660",
+                "10.20.2.7",
+                "",
+                "CLIN",
+                "karim.elamrani@az-voorbeeldstad.example",
+                "diagnostic",
+                "yes",
+                "yes",
+                "2028-01-01",
+                "possible",
+            ],
+            [
+                "building_iot",
+                "Operating theatre HVAC",
+                "Siemens",
+                "Desigo CC",
+                "10.80.0.10",
+                "",
+                "BMS",
+                "facilities@az-voorbeeldstad.example",
+                "support",
+                "no",
+                "vendor_only",
+                "",
+                "not_possible",
+            ],
+            [
+                "application",
+                "Patient Wi-Fi portal",
+                "Cisco",
+                "ISE",
+                "172.16.0.2",
+                "",
+                "GUEST",
+                "karim.elamrani@az-voorbeeldstad.example",
+                "support",
+                "yes",
+                "yes",
+                "",
+                "possible",
+            ],
+        ]);
+        for (n, a) in assets.iter().enumerate() {
+            let name =
+                if a[1].is_empty() { format!("Infusion pump ICU {:02}", n + 1) } else { a[1].to_owned() };
+            let ip = if a[4].is_empty() && a[0] == "medical_device" {
+                format!("10.120.2.{}", n + 1)
+            } else {
+                a[4].to_owned()
+            };
+            let fields = [
+                "kind",
+                "name",
+                "vendor",
+                "model",
+                "ip",
+                "mac",
+                "segment",
+                "owner",
+                "criticality",
+                "patient_data",
+                "patchability",
+                "support_end",
+                "edr",
+            ];
+            let mut values: BTreeMap<String, String> =
+                fields.iter().zip(a.iter()).map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
+            values.insert("name".into(), name);
+            values.insert("ip".into(), ip);
+            values.insert("site".into(), "Campus Sint-Jan".into());
+            let draft = ward_domain::assets::check_asset(&values).map_err(AppError::Validation)?;
+            let ctx = crate::Ctx::cli();
+            let mut record = crate::assets::record_for_demo(organisation_id, &draft, &ctx, now);
+            record.created_by = "demo".into();
+            record.updated_by = "demo".into();
+            tx.save_asset(&record).await?;
+        }
+        Ok(())
     }
 
     /// Remediation tasks from the demo's gaps: one overdue, one coming due, one later, one done.

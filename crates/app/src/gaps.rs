@@ -116,15 +116,55 @@ impl Ward {
             signals.push(Signal {
                 requirement: id,
                 source: Source::WardAccounts,
-                fact: Fact::Coverage {
-                    what: "of Ward's accounts use two-step verification",
-                    covered,
-                    total: active.len() as u32,
-                },
+                fact: Fact::Coverage { what: "ward_accounts_mfa", covered, total: active.len() as u32 },
             });
         }
-        // Evidence: none at all, or past its review date.
+        // The asset register: owners of medical devices, segmentation, EDR, supported devices.
         let today = today();
+        let facts = self.store.asset_facts(access.organisation.id, today).await?;
+        let coverage = |what: &'static str, covered: i64, total: i64| Fact::Coverage {
+            what,
+            covered: u32::try_from(covered).unwrap_or(u32::MAX),
+            total: u32::try_from(total).unwrap_or(u32::MAX),
+        };
+        let register: [(&str, Fact, bool); 4] = [
+            (
+                "ID.AM-01.2",
+                coverage("medical_devices_owned", facts.medical_devices_with_owner, facts.medical_devices),
+                facts.medical_devices > 0,
+            ),
+            (
+                "PR.IR-01.2",
+                coverage(
+                    "medical_devices_zoned",
+                    facts.medical_devices_in_medical_zone,
+                    facts.medical_devices,
+                ),
+                facts.medical_devices > 0,
+            ),
+            (
+                "DE.CM-01.2",
+                coverage("edr_installed", facts.edr_installed, facts.edr_capable),
+                facts.edr_capable > 0,
+            ),
+            (
+                "PR.PS-02.1",
+                coverage(
+                    "assets_supported",
+                    facts.with_support_end - facts.unsupported,
+                    facts.with_support_end,
+                ),
+                facts.with_support_end > 0,
+            ),
+        ];
+        for (id_2025, fact, known) in register {
+            if known {
+                for id in ids_in(a.framework, id_2025) {
+                    signals.push(Signal { requirement: id, source: Source::Assets, fact: fact.clone() });
+                }
+            }
+        }
+        // Evidence: none at all, or past its review date.
         let mut stale: HashMap<&str, u32> = HashMap::new();
         let mut any: HashMap<&str, u32> = HashMap::new();
         for e in &a.evidence {

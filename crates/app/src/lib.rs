@@ -9,11 +9,13 @@
 mod actor;
 mod api_token;
 mod assessment;
+mod assets;
 mod audit_log;
 mod auth;
 mod demo;
 mod error;
 mod gaps;
+mod inventory_scan;
 mod member;
 mod organisation;
 mod readiness;
@@ -29,6 +31,9 @@ pub use assessment::{
     ChangedAnswer, Comparison, EvidenceInput, Figures, LevelVerdict, MAX_EVIDENCE_BYTES, ScoreReport,
     TrendPoint,
 };
+pub use assets::{
+    Asset, AssetPage, ImportFormat, ImportPreview, ImportReport, RowAction, RowPreview, asset_fields,
+};
 pub use audit_log::AuditFilter;
 pub use auth::{ABSOLUTE_TIMEOUT, IDLE_TIMEOUT, MAX_FAILURES_PER_ACCOUNT, Session, SignedIn, TotpEnrollment};
 pub use demo::{DEMO_ORG_SLUG, DemoAccount, DemoSummary};
@@ -41,8 +46,8 @@ pub use scoping::ScopingView;
 pub use sso::SsoConfig;
 pub use tasks::{MAX_TASK_PAGE, Reminder, ReminderReport, Task, TaskImport, TaskInput};
 pub use ward_store::{
-    AnswerRecord, ApiTokenRecord, AssessmentRecord, CatalogText, DatabaseTarget, EvidenceRecord, MasterKey,
-    SchemaStatus, SnapshotMeta,
+    AnswerRecord, ApiTokenRecord, AssessmentRecord, AssetQuery, CatalogText, DatabaseTarget, EvidenceRecord,
+    MasterKey, SchemaStatus, SnapshotMeta,
 };
 
 use time::OffsetDateTime;

@@ -5,6 +5,7 @@
 
 pub mod access;
 pub mod account;
+pub mod assets;
 pub mod audit;
 pub mod calendar;
 pub mod cyfun;
@@ -13,6 +14,7 @@ pub mod guidance;
 pub mod locale;
 pub mod organisation;
 pub mod scoping;
+pub mod segments;
 pub mod signals;
 pub mod spreadsheet;
 pub mod tasks;

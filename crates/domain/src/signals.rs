@@ -20,6 +20,8 @@ pub enum Source {
     Evidence,
     /// Remediation tasks.
     Tasks,
+    /// The asset register.
+    Assets,
 }
 
 impl Source {
@@ -28,6 +30,7 @@ impl Source {
             Source::WardAccounts => "ward_accounts",
             Source::Evidence => "evidence",
             Source::Tasks => "tasks",
+            Source::Assets => "assets",
         }
     }
 }
@@ -36,8 +39,7 @@ impl Source {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case", tag = "kind")]
 pub enum Fact {
-    /// `covered` of `total` have the property named by `what` (e.g. members using two-step
-    /// verification).
+    /// `covered` of `total` have the property named by `what` (a code: see [`coverage_phrase`]).
     Coverage { what: &'static str, covered: u32, total: u32 },
     /// Evidence whose review-by date has passed.
     StaleEvidence { count: u32 },
@@ -72,7 +74,8 @@ impl std::fmt::Display for Contradiction {
         match self {
             Contradiction::CoverageTooLow { what, percent, score, supported } => write!(
                 f,
-                "implementation scored {score}, but only {percent} % {what}: that supports at most {supported}"
+                "implementation scored {score}, but only {percent} % {}: that supports at most {supported}",
+                coverage_phrase(what)
             ),
             Contradiction::ManagedWithoutEvidence { score } => {
                 write!(f, "scored {score} (Managed or higher) without any evidence")
@@ -82,6 +85,20 @@ impl std::fmt::Display for Contradiction {
             }
         }
     }
+}
+
+/// The coverages modules report, by code, with what they count in English (pages translate the code).
+pub const COVERAGES: [(&str, &str); 5] = [
+    ("ward_accounts_mfa", "of Ward's accounts use two-step verification"),
+    ("medical_devices_owned", "of medical devices have an owner"),
+    ("medical_devices_zoned", "of medical devices sit in a medical-device zone"),
+    ("edr_installed", "of the assets that can run EDR have it"),
+    ("assets_supported", "of assets with a support end date are still supported"),
+];
+
+/// What a coverage code counts, in English.
+pub fn coverage_phrase(code: &str) -> &'static str {
+    COVERAGES.iter().find(|(c, _)| *c == code).map_or("are covered", |(_, p)| *p)
 }
 
 /// The highest implementation score a coverage supports: below half is at most Repeatable (2),
@@ -134,12 +151,12 @@ mod tests {
     fn coverage_bounds_the_implementation_score() {
         assert_eq!(supported_by_coverage(6, 10), 3);
         assert_eq!(supported_by_coverage(0, 0), 5);
-        let fact = Fact::Coverage { what: "of members use two-step verification", covered: 6, total: 10 };
+        let fact = Fact::Coverage { what: "ward_accounts_mfa", covered: 6, total: 10 };
         let managed = Answer::scored(4, 4).unwrap();
         assert_eq!(
             contradiction(&fact, managed),
             Some(Contradiction::CoverageTooLow {
-                what: "of members use two-step verification",
+                what: "ward_accounts_mfa",
                 percent: 60,
                 score: 4,
                 supported: 3

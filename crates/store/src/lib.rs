@@ -9,6 +9,7 @@
 
 mod account;
 mod assessment;
+mod assets;
 mod audit;
 mod db;
 mod error;
@@ -20,6 +21,7 @@ mod tasks;
 
 pub use account::{ApiTokenRecord, Credentials, NewSession, NewUser, OidcFlow, SessionRecord};
 pub use assessment::{AnswerRecord, AssessmentRecord, CatalogText, EvidenceRecord, SnapshotMeta};
+pub use assets::{AssetFacts, AssetQuery, AssetRecord, PendingImport, SegmentRecord};
 pub use audit::{AuditQuery, CHECKPOINT_EVERY};
 pub use db::{DatabaseTarget, Store, Tx, redact_url};
 pub use error::StoreError;

@@ -537,6 +537,15 @@ impl Client {
             .unwrap()
     }
 
+    /// A raw body (an uploaded file) posted with the session's CSRF header.
+    pub async fn post_bytes(&self, path: &str, body: &[u8]) -> reqwest::Response {
+        let mut req = self.http.post(format!("{}{path}", self.base)).header("cookie", self.cookie());
+        if let Some(csrf) = &self.csrf {
+            req = req.header("x-csrf-token", csrf);
+        }
+        req.body(body.to_vec()).send().await.unwrap()
+    }
+
     /// A multipart form post (file uploads) with the session's CSRF token as a `_csrf` field.
     pub async fn post_multipart(&self, path: &str, form: reqwest::multipart::Form) -> reqwest::Response {
         let form = match &self.csrf {

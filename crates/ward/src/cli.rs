@@ -76,6 +76,12 @@ pub enum Command {
     /// Remediation tasks: list, create, import and export (CSV)
     #[command(subcommand)]
     Task(TaskCommand),
+    /// The asset register: list and import inventories (CSV, nmap XML)
+    #[command(subcommand)]
+    Assets(AssetsCommand),
+    /// Network segments and where assets break their policy
+    #[command(subcommand)]
+    Segments(SegmentsCommand),
     /// E-mail reminders of tasks coming due or overdue (run daily, e.g. from cron)
     #[command(subcommand)]
     Reminders(RemindersCommand),
@@ -289,6 +295,72 @@ pub struct TaskImportArgs {
     pub org: String,
     #[command(flatten)]
     pub output: JsonArg,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AssetsCommand {
+    /// The register, by name
+    List(AssetListArgs),
+    /// Import an inventory: shows what will be added, changed or left; writes all or nothing
+    Import(AssetImportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct AssetListArgs {
+    #[arg(long, value_name = "SLUG")]
+    pub org: String,
+    /// Only this kind, e.g. medical_device
+    #[arg(long)]
+    pub kind: Option<String>,
+    /// Words in the name, vendor, model, serial, IP, MAC or hostname
+    #[arg(long)]
+    pub search: Option<String>,
+    #[arg(long, default_value_t = 500)]
+    pub limit: i64,
+    #[command(flatten)]
+    pub output: JsonArg,
+}
+
+#[derive(Debug, Args)]
+pub struct AssetImportArgs {
+    pub file: std::path::PathBuf,
+    #[arg(long, value_name = "SLUG")]
+    pub org: String,
+    /// csv or nmap (default: from the content)
+    #[arg(long)]
+    pub format: Option<String>,
+    /// Only show what would happen
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Import the valid rows and skip the bad ones (default: nothing is written when a row is bad)
+    #[arg(long)]
+    pub skip_bad_rows: bool,
+    #[command(flatten)]
+    pub output: JsonArg,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SegmentsCommand {
+    /// List the assets placed where the segment policy does not allow it
+    Check(OrgShowArgs),
+    /// Describe a segment: its zone type, VLAN and network
+    Set(SegmentSetArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SegmentSetArgs {
+    #[arg(long, value_name = "SLUG")]
+    pub org: String,
+    #[arg(long)]
+    pub name: String,
+    /// medical_devices, clinical, administrative, servers, guest, building, dmz, management, other
+    #[arg(long)]
+    pub zone: String,
+    #[arg(long)]
+    pub vlan: Option<String>,
+    /// e.g. 10.20.0.0/16
+    #[arg(long)]
+    pub cidr: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -11,7 +11,9 @@ use ward_domain::Permission;
 use crate::auth::{Access, authenticate, enforce};
 use crate::error::Problem;
 use crate::i18n::{Tr, locale_of};
-use crate::pages::{account, admin, assessment, audit, guidance, members, plan, scoping, session, settings};
+use crate::pages::{
+    account, admin, assessment, audit, guidance, inventory, members, plan, scoping, session, settings,
+};
 use crate::state::AppState;
 use crate::{api, assets, middleware, pages};
 
@@ -22,6 +24,10 @@ pub const BODY_LIMIT: usize = 1024 * 1024;
 /// The largest upload (evidence files up to 10 MiB, workbooks), with room for the form around it.
 pub const UPLOAD_LIMIT: usize = 11 * 1024 * 1024;
 
+/// The largest inventory file (a scan of a large hospital network); larger ones go through
+/// `ward assets import`.
+pub const INVENTORY_LIMIT: usize = 64 * 1024 * 1024;
+
 /// Routes that take files: only these accept bodies above [`BODY_LIMIT`].
 fn is_upload(path: &str) -> bool {
     ["/import", "/evidence", "/workbook", "/admin/catalog"].iter().any(|end| path.ends_with(end))
@@ -31,7 +37,14 @@ fn is_upload(path: &str) -> bool {
 /// route (uploads included) is the body-limit layer; chunked bodies are bounded by it and by the
 /// extractors' own limit.
 async fn body_limit(request: Request, next: axum::middleware::Next) -> Response {
-    let limit = if is_upload(request.uri().path()) { UPLOAD_LIMIT } else { BODY_LIMIT };
+    let path = request.uri().path();
+    let limit = if path.ends_with("/assets/import") {
+        INVENTORY_LIMIT
+    } else if is_upload(path) {
+        UPLOAD_LIMIT
+    } else {
+        BODY_LIMIT
+    };
     let announced = request
         .headers()
         .get(axum::http::header::CONTENT_LENGTH)
@@ -210,6 +223,16 @@ fn build(state: AppState) -> (Router, Vec<RouteInfo>) {
             post(plan::complete_task),
         )
         .add(M::POST, "/orgs/{slug}/tasks/{id}/delete", Org(Permission::EditAny), post(plan::delete_task))
+        .add(M::GET, "/orgs/{slug}/assets", Org(Permission::View), get(inventory::list))
+        .add(M::POST, "/orgs/{slug}/assets", Org(Permission::EditAny), post(inventory::create))
+        .add(M::POST, "/orgs/{slug}/assets/import", Org(Permission::EditAny), post(inventory::import))
+        .add(M::GET, "/orgs/{slug}/assets/imports/{id}", Org(Permission::EditAny), get(inventory::preview))
+        .add(M::POST, "/orgs/{slug}/assets/imports/{id}", Org(Permission::EditAny), post(inventory::confirm))
+        .add(M::GET, "/orgs/{slug}/assets/{id}", Org(Permission::View), get(inventory::show))
+        .add(M::POST, "/orgs/{slug}/assets/{id}", Org(Permission::EditAny), post(inventory::save))
+        .add(M::POST, "/orgs/{slug}/assets/{id}/delete", Org(Permission::EditAny), post(inventory::delete))
+        .add(M::GET, "/orgs/{slug}/segments", Org(Permission::View), get(inventory::segments))
+        .add(M::POST, "/orgs/{slug}/segments", Org(Permission::EditAny), post(inventory::save_segment))
         .add(M::GET, "/orgs/{slug}/members", Org(Permission::View), get(members::list))
         .add(M::POST, "/orgs/{slug}/members", Org(Permission::ManageMembers), post(members::save))
         .add(M::POST, "/orgs/{slug}/members/remove", Org(Permission::ManageMembers), post(members::remove))
@@ -248,9 +271,9 @@ fn build(state: AppState) -> (Router, Vec<RouteInfo>) {
         .with_state(state)
         .layer(from_fn(pages::clear_flash))
         .layer(from_fn(middleware::same_origin_writes))
-        .layer(axum::extract::DefaultBodyLimit::max(UPLOAD_LIMIT))
+        .layer(axum::extract::DefaultBodyLimit::max(INVENTORY_LIMIT))
         .layer(from_fn(body_limit))
-        .layer(RequestBodyLimitLayer::new(UPLOAD_LIMIT))
+        .layer(RequestBodyLimitLayer::new(INVENTORY_LIMIT))
         .layer(CatchPanicLayer::custom(|_| {
             tracing::error!("a handler panicked");
             Problem::new(StatusCode::INTERNAL_SERVER_ERROR, None).into_response()

@@ -1,5 +1,6 @@
 //! One function per command; each calls `ward-app` use cases and prints for people or `--json`.
 
+mod assets;
 mod audit;
 mod config;
 mod cyfun;
@@ -18,8 +19,8 @@ use serde::Serialize;
 use ward_app::Ward;
 
 use crate::cli::{
-    AuditCommand, CatalogCommand, Cli, Command, CyfunCommand, KeysCommand, MemberCommand, OrgCommand,
-    RemindersCommand, TaskCommand, TokenCommand, UserCommand,
+    AssetsCommand, AuditCommand, CatalogCommand, Cli, Command, CyfunCommand, KeysCommand, MemberCommand,
+    OrgCommand, RemindersCommand, SegmentsCommand, TaskCommand, TokenCommand, UserCommand,
 };
 use crate::config::Config;
 
@@ -62,6 +63,12 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
         Command::Cyfun(CyfunCommand::Snapshot(args)) => cyfun::snapshot(&config, &args).await,
         Command::Cyfun(CyfunCommand::Compare(args)) => cyfun::compare(&config, &args).await,
         Command::Cyfun(CyfunCommand::Answer(args)) => cyfun::answer(&config, &args).await,
+        Command::Assets(AssetsCommand::List(args)) => assets::list(&config, &args).await,
+        Command::Assets(AssetsCommand::Import(args)) => assets::import(&config, &args).await,
+        Command::Segments(SegmentsCommand::Check(args)) => {
+            assets::check(&config, &args.org, args.output.json).await
+        }
+        Command::Segments(SegmentsCommand::Set(args)) => assets::set_segment(&config, &args).await,
         Command::Gaps(args) => plan::gaps(&config, &args).await,
         Command::Plan(args) => plan::plan(&config, &args).await,
         Command::Task(TaskCommand::List(args)) => plan::list_tasks(&config, &args).await,

@@ -34,8 +34,20 @@ async fn openapi_document_is_served_and_describes_every_api_route() {
         let snapshot =
             app.ward.snapshots(&ward_app::Ctx::cli(), "az-voorbeeldstad", assessment).await.unwrap()[0].id;
         let task = app.ward.tasks(&ward_app::Ctx::cli(), "az-voorbeeldstad", true, 1, 0).await.unwrap()[0].id;
+        let asset = app
+            .ward
+            .assets(
+                &ward_app::Ctx::cli(),
+                "az-voorbeeldstad",
+                &ward_app::AssetQuery { limit: 1, ..Default::default() },
+            )
+            .await
+            .unwrap()
+            .assets[0]
+            .id;
         let concrete = path
             .replace("/tasks/{id}", &format!("/tasks/{task}"))
+            .replace("/assets/{id}", &format!("/assets/{asset}"))
             .replace("{slug}", "az-voorbeeldstad")
             .replace("{framework}", "cyfun-2025")
             .replace("{id}", &assessment.to_string())

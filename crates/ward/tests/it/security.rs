@@ -460,6 +460,15 @@ on_both_databases! {
             app.ward.create_task(&Ctx::cli(), "az-voorbeeldstad", &t).await.unwrap()
         };
         let kept_task = new_task().await;
+        let new_asset = || async {
+            let values: std::collections::BTreeMap<String, String> = [("name", "Matrix pump"), ("kind", "medical_device")].iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
+            app.ward.save_asset(&Ctx::cli(), "az-voorbeeldstad", None, &values).await.unwrap()
+        };
+        let kept_asset = new_asset().await;
+        let new_import = || async {
+            app.ward.preview_asset_import(&Ctx::cli(), "az-voorbeeldstad", None, "matrix.csv", b"name\nMatrix monitor\n", None).await.unwrap().id
+        };
+        let kept_import = new_import().await;
         let snapshot = app.ward.take_snapshot(&cli, "az-voorbeeldstad", assessment, "matrix").await.unwrap();
         let mut routes = route_table(AppState::new(app.ward.clone(), WebOptions::default()));
         assert!(routes.len() > 30, "the table lists every route");
@@ -477,6 +486,10 @@ on_both_databases! {
                 assessment
             } else if route.path.contains("/tasks/{id}") {
                 kept_task
+            } else if route.path.contains("/assets/imports/{id}") {
+                kept_import
+            } else if route.path.contains("/assets/{id}") {
+                kept_asset
             } else {
                 revocable.id
             };
@@ -503,7 +516,14 @@ on_both_databases! {
                     || (route.method == Method::DELETE && route.path.ends_with("/assessments/{id}"));
                 let deletes_task = route.path.ends_with("/tasks/{id}/delete")
                     || (route.method == Method::DELETE && route.path.ends_with("/tasks/{id}"));
-                let path = if deletes_task {
+                let deletes_asset = route.path.ends_with("/assets/{id}/delete")
+                    || (route.method == Method::DELETE && route.path.ends_with("/assets/{id}"));
+                let confirms_import = route.method == Method::POST && route.path.ends_with("/assets/imports/{id}");
+                let path = if deletes_asset {
+                    path.replace(&kept_asset.to_string(), &new_asset().await.to_string())
+                } else if confirms_import {
+                    path.replace(&kept_import.to_string(), &new_import().await.to_string())
+                } else if deletes_task {
                     path.replace(&kept_task.to_string(), &new_task().await.to_string())
                 } else if deletes {
                     let input = ward_app::AssessmentInput { name: format!("To delete ({name})"), framework: ward_domain::cyfun::Framework::Cyfun2025, target_level: None, scope: String::new() };

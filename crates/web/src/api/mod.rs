@@ -3,6 +3,8 @@
 
 mod account;
 mod assessment;
+mod assets;
+pub mod assets_model;
 pub mod cyfun_model;
 mod gaps;
 pub mod gaps_model;
@@ -43,6 +45,7 @@ use crate::state::AppState;
         (name = "accounts", description = "Accounts of the installation (administrators)"),
         (name = "scoping", description = "NIS2 status, CyFun level and obligations with their dates"),
         (name = "cyfun", description = "CyFun self-assessments, scored exactly as the CCB's official workbook"),
+        (name = "assets", description = "The asset register, inventory imports, network segments and their policy"),
         (name = "plan", description = "The gap plan, the minimum path to pass, remediation tasks and dashboards"),
         (name = "guidance", description = "Ward's healthcare guidance for every CyFun requirement, quick-start plans and challenge pages"),
     ),
@@ -113,6 +116,10 @@ pub(crate) fn groups() -> Vec<(Access, OpenApiRouter<AppState>)> {
                 .routes(routes!(gaps::gaps))
                 .routes(routes!(gaps::plan))
                 .routes(routes!(gaps::dashboard))
+                .routes(routes!(assets::list))
+                .routes(routes!(assets::show))
+                .routes(routes!(assets::segments))
+                .routes(routes!(assets::violations))
                 .routes(routes!(tasks::list))
                 .routes(routes!(tasks::show)),
         ),
@@ -133,6 +140,12 @@ pub(crate) fn groups() -> Vec<(Access, OpenApiRouter<AppState>)> {
                 .routes(routes!(assessment::update))
                 .routes(routes!(assessment::import_workbook))
                 .routes(routes!(tasks::create))
+                .routes(routes!(assets::create))
+                .routes(routes!(assets::update))
+                .routes(routes!(assets::delete))
+                .routes(routes!(assets::import))
+                .routes(routes!(assets::confirm))
+                .routes(routes!(assets::save_segment))
                 .routes(routes!(tasks::delete)),
         ),
         (

@@ -17,7 +17,11 @@ pub const FLASH_COOKIE: &str = "ward_flash";
 
 /// Flash messages are keys from this list, never text from the cookie: a forged cookie can at
 /// worst show one of these.
-const FLASH_KEYS: [(&str, &str); 28] = [
+const FLASH_KEYS: [(&str, &str); 32] = [
+    ("asset_saved", "flash.asset_saved"),
+    ("asset_deleted", "flash.asset_deleted"),
+    ("assets_imported", "flash.assets_imported"),
+    ("segment_saved", "flash.segment_saved"),
     ("task_created", "flash.task_created"),
     ("task_saved", "flash.task_saved"),
     ("task_done", "flash.task_done"),

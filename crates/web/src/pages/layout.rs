@@ -29,17 +29,19 @@ pub enum Section {
     Scoping,
     Assessment,
     Tasks,
+    Assets,
     Members,
     Audit,
     Settings,
 }
 
 impl Section {
-    const ALL: [Section; 7] = [
+    const ALL: [Section; 8] = [
         Section::Overview,
         Section::Scoping,
         Section::Assessment,
         Section::Tasks,
+        Section::Assets,
         Section::Members,
         Section::Audit,
         Section::Settings,
@@ -51,6 +53,7 @@ impl Section {
             Section::Scoping => format!("/orgs/{slug}/scoping"),
             Section::Assessment => format!("/orgs/{slug}/assessments"),
             Section::Tasks => format!("/orgs/{slug}/tasks"),
+            Section::Assets => format!("/orgs/{slug}/assets"),
             Section::Members => format!("/orgs/{slug}/members"),
             Section::Audit => format!("/orgs/{slug}/audit"),
             Section::Settings => format!("/orgs/{slug}/settings"),
@@ -63,6 +66,7 @@ impl Section {
             Section::Scoping => "nav.scoping",
             Section::Assessment => "nav.assessment",
             Section::Tasks => "nav.tasks",
+            Section::Assets => "nav.assets",
             Section::Members => "nav.members",
             Section::Audit => "nav.audit",
             Section::Settings => "nav.settings",
@@ -75,6 +79,7 @@ impl Section {
             | Section::Scoping
             | Section::Assessment
             | Section::Tasks
+            | Section::Assets
             | Section::Members => Permission::View,
             Section::Audit => Permission::ViewAuditLog,
             Section::Settings => Permission::ManageOrganisation,

@@ -8,6 +8,7 @@ pub mod audit;
 mod error_page;
 pub mod guidance;
 mod home;
+pub mod inventory;
 pub mod language;
 mod layout;
 pub mod members;

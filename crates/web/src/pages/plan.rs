@@ -42,9 +42,14 @@ pub(crate) fn signal_text(tr: Tr, s: &ward_app::SignalView) -> (&'static str, St
             .fold(tr.t(key).to_owned(), |text, (name, value)| text.replace(&format!("{{{name}}}"), value))
     };
     let fact = match &s.signal.fact {
-        Fact::Coverage { covered, total, .. } => {
-            fill("signal.coverage", &[("covered", covered.to_string()), ("total", total.to_string())])
-        }
+        Fact::Coverage { what, covered, total } => fill(
+            "signal.coverage",
+            &[
+                ("covered", covered.to_string()),
+                ("total", total.to_string()),
+                ("what", tr.label("coverage", what).to_owned()),
+            ],
+        ),
         Fact::NoEvidence => tr.t("signal.no_evidence").to_owned(),
         Fact::StaleEvidence { count } => fill("signal.stale_evidence", &[("count", count.to_string())]),
         Fact::OpenTasks { open, overdue } => {
@@ -52,12 +57,13 @@ pub(crate) fn signal_text(tr: Tr, s: &ward_app::SignalView) -> (&'static str, St
         }
     };
     let contradiction = s.contradiction.as_ref().map(|c| match c {
-        Contradiction::CoverageTooLow { percent, score, supported, .. } => fill(
+        Contradiction::CoverageTooLow { what, percent, score, supported } => fill(
             "signal.too_high_for_coverage",
             &[
                 ("score", score.to_string()),
                 ("percent", percent.to_string()),
                 ("supported", supported.to_string()),
+                ("what", tr.label("coverage", what).to_owned()),
             ],
         ),
         Contradiction::ManagedWithoutEvidence { score } => {
