@@ -176,7 +176,7 @@ impl Store {
         // A text search scans every row anyway: the count rides along as a window. Otherwise the
         // page walks the name index and stops early, and the count is a separate index count.
         let searching = q.text.as_deref().is_some_and(|t| !t.trim().is_empty());
-        let matching = if searching { "COUNT(*) OVER ()" } else { "0" };
+        let matching = if searching { "COUNT(*) OVER ()" } else { "CAST(0 AS BIGINT)" };
         let list = format!(
             "SELECT {COLUMNS}, {matching} AS matching FROM assets WHERE {clause} ORDER BY name, id LIMIT ${} OFFSET ${}",
             n + 2,
