@@ -427,8 +427,9 @@ impl Ward {
         Ok((preview, planned))
     }
 
-    /// Writes a previewed import in one transaction. With bad rows, nothing is written unless
-    /// `keep_valid` says to import the valid rows and skip the others.
+    /// Writes a previewed import in one transaction, and says what the preview was when written.
+    /// With bad rows, nothing is written unless `keep_valid` says to import the valid rows and
+    /// skip the others.
     pub async fn apply_asset_import(
         &self,
         ctx: &Ctx,
@@ -436,7 +437,7 @@ impl Ward {
         id: Uuid,
         mapping: Option<&[Option<&str>]>,
         keep_valid: bool,
-    ) -> Result<ImportReport, AppError> {
+    ) -> Result<(ImportPreview, ImportReport), AppError> {
         let access = self.authorize(ctx, slug, Permission::EditAny).await?;
         let pending = self.load_pending(&access, id).await?;
         let format = ImportFormat::parse(&pending.format).unwrap_or(ImportFormat::Csv);
@@ -489,7 +490,7 @@ impl Ward {
         )
         .await?;
         tx.commit().await?;
-        Ok(report)
+        Ok((preview, report))
     }
 
     pub async fn segments(&self, ctx: &Ctx, slug: &str) -> Result<Vec<Segment>, AppError> {

@@ -35,6 +35,7 @@ pub struct SignalView {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct GapReport {
     pub assessment: Uuid,
+    pub name: String,
     pub framework: Framework,
     pub plan: GapPlan,
     /// The verdict the minimum path reaches (passing, unless no path exists).
@@ -353,7 +354,14 @@ fn report_of(a: &Assessment, level: Level, signals: Vec<SignalView>, plain: &[Si
     let thresholds = Thresholds::embedded();
     let plan = gap_plan(catalog, level, a.scores(), thresholds, Guidance::builtin(), plain);
     let reached = plan.path.as_ref().ok().map(|p| verdict(catalog, level, &apply(a, p), thresholds));
-    GapReport { assessment: a.record.id, framework: a.framework, plan, reached, signals }
+    GapReport {
+        assessment: a.record.id,
+        name: a.record.name.clone(),
+        framework: a.framework,
+        plan,
+        reached,
+        signals,
+    }
 }
 
 /// The answers after the path's increases.

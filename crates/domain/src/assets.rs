@@ -624,27 +624,9 @@ const HEADER_NAMES: [(&str, &[&str]); 21] = [
     ("os", &["os", "operating system", "besturingssysteem", "systeme d exploitation", "platform"]),
 ];
 
-fn fold_header(text: &str) -> String {
-    let lower: String = text
-        .to_lowercase()
-        .chars()
-        .map(|c| match c {
-            'à' | 'á' | 'â' | 'ä' => 'a',
-            'ç' => 'c',
-            'è' | 'é' | 'ê' | 'ë' => 'e',
-            'ì' | 'í' | 'î' | 'ï' => 'i',
-            'ò' | 'ó' | 'ô' | 'ö' => 'o',
-            'ù' | 'ú' | 'û' | 'ü' => 'u',
-            c if c.is_alphanumeric() => c,
-            _ => ' ',
-        })
-        .collect();
-    lower.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
 /// The field a column header most likely holds, if any.
 pub fn guess_field(header: &str) -> Option<&'static str> {
-    let h = fold_header(header);
+    let h = crate::locale::fold_words(header).join(" ");
     HEADER_NAMES.iter().find(|(_, names)| names.contains(&h.as_str())).map(|(f, _)| *f)
 }
 

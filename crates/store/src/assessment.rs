@@ -86,7 +86,8 @@ const SNAPSHOT_ANSWERS: (&str, &str) = ("assessment_snapshots", "answers");
 pub(crate) const ENCRYPTED_COLUMNS: [(&str, &str); 5] =
     [ANSWER_COMMENT, ANSWER_JUSTIFICATION, EVIDENCE_LINK, EVIDENCE_CONTENT, SNAPSHOT_ANSWERS];
 
-fn place<'a>(column: (&'static str, &'static str), row: &'a Uuid) -> Place<'a> {
+/// Where an encrypted value lives: its table, column and row (the envelope is bound to them).
+pub(crate) fn place<'a>(column: (&'static str, &'static str), row: &'a Uuid) -> Place<'a> {
     Place { table: column.0, column: column.1, row: row.as_bytes() }
 }
 
@@ -121,7 +122,8 @@ type EvidenceRow = (
 const ASSESSMENT_COLUMNS: &str = "id, organisation_id, name, framework, target_level, scope, created_at, created_by, updated_at, updated_by";
 
 impl Store {
-    async fn open_text(
+    /// A text column's envelope, decrypted (every module's encrypted text goes through here).
+    pub(crate) async fn open_text(
         &self,
         column: (&'static str, &'static str),
         row: &Uuid,

@@ -4,8 +4,8 @@
 
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
-use ward_crypto::field::Place;
 
+use crate::assessment::place;
 use crate::db::{on_db, on_tx};
 use crate::{Store, StoreError, Tx};
 
@@ -56,10 +56,6 @@ const NOTES: (&str, &str) = ("remediation_tasks", "notes");
 /// Every encrypted column of this module, for key rotation.
 pub(crate) const ENCRYPTED_COLUMNS: [(&str, &str); 2] = [TITLE, NOTES];
 
-fn place<'a>(column: (&'static str, &'static str), row: &'a Uuid) -> Place<'a> {
-    Place { table: column.0, column: column.1, row: row.as_bytes() }
-}
-
 const COLUMNS: &str = "id, organisation_id, assessment_id, title, owner, due_date, status, requirements, notes, \
                        evidence_id, created_at, created_by, updated_at, updated_by, completed_at, reminded_on";
 
@@ -106,14 +102,8 @@ impl Store {
             completed_at,
             reminded_on,
         ) = row;
-        let text = |bytes: Vec<u8>| {
-            String::from_utf8(bytes).map_err(|_| StoreError::Corrupt("task text is not UTF-8".into()))
-        };
-        let title = text(self.decrypt(place(TITLE, &id), &title).await?.to_vec())?;
-        let notes = match notes {
-            Some(n) => Some(text(self.decrypt(place(NOTES, &id), &n).await?.to_vec())?),
-            None => None,
-        };
+        let title = self.open_text(TITLE, &id, Some(title)).await?.unwrap_or_default();
+        let notes = self.open_text(NOTES, &id, notes).await?;
         Ok(TaskRecord {
             id,
             organisation_id,

@@ -8,6 +8,7 @@
 //! entry has them all, the entries that have most of them are shown instead.
 
 use crate::Locale;
+use crate::locale::fold_words as words;
 
 use super::content::{Challenge, Guidance, Plan, RequirementGuidance};
 use crate::cyfun::Framework;
@@ -82,41 +83,6 @@ const SYNONYMS: &[&[&str]] = &[
     &["biomed", "biomedical"],
     &["backup", "sauvegarde", "back"],
 ];
-
-/// Lower-case, accents removed, split into words of letters and digits.
-pub(crate) fn words(text: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut word = String::new();
-    for c in text.chars() {
-        if c.is_alphanumeric() {
-            for l in c.to_lowercase() {
-                word.push(fold(l));
-            }
-        } else if !word.is_empty() {
-            out.push(std::mem::take(&mut word));
-        }
-    }
-    if !word.is_empty() {
-        out.push(word);
-    }
-    out
-}
-
-/// The accented letters of English, Dutch and French, without their accents.
-fn fold(c: char) -> char {
-    match c {
-        'à' | 'á' | 'â' | 'ä' | 'ã' | 'å' => 'a',
-        'ç' => 'c',
-        'è' | 'é' | 'ê' | 'ë' => 'e',
-        'ì' | 'í' | 'î' | 'ï' => 'i',
-        'ñ' => 'n',
-        'ò' | 'ó' | 'ô' | 'ö' | 'õ' => 'o',
-        'ù' | 'ú' | 'û' | 'ü' => 'u',
-        'ÿ' | 'ý' => 'y',
-        'œ' => 'o',
-        _ => c,
-    }
-}
 
 fn field(weight: u32, language: Locale, texts: &[&str]) -> Field {
     let all: Vec<String> = texts.iter().flat_map(|t| words(t)).collect();

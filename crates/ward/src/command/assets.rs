@@ -52,7 +52,8 @@ pub async fn import(config: &Config, args: &AssetImportArgs) -> anyhow::Result<(
         if args.dry_run {
             return Ok(ImportView::from(&preview));
         }
-        let report = ward.apply_asset_import(&ctx, &args.org, preview.id, None, args.skip_bad_rows).await?;
+        let (_, report) =
+            ward.apply_asset_import(&ctx, &args.org, preview.id, None, args.skip_bad_rows).await?;
         Ok::<_, ward_app::AppError>(ImportView::applied(&preview, &report))
     }
     .await;

@@ -163,7 +163,7 @@ pub async fn import(
     if q.dry_run.unwrap_or(true) {
         return Ok(Json(ImportView::from(&preview)));
     }
-    let report = state.ward.apply_asset_import(&auth.ctx, &slug, preview.id, None, q.keep_valid).await?;
+    let (_, report) = state.ward.apply_asset_import(&auth.ctx, &slug, preview.id, None, q.keep_valid).await?;
     Ok(Json(ImportView::applied(&preview, &report)))
 }
 
@@ -183,9 +183,8 @@ pub async fn confirm(
     Query(q): Query<ConfirmQuery>,
     auth: Auth,
 ) -> Result<Json<ImportView>, ApiError> {
-    let id = id_of(&id, "import")?;
-    let preview = state.ward.asset_import_preview(&auth.ctx, &slug, id, None).await?;
-    let report = state.ward.apply_asset_import(&auth.ctx, &slug, id, None, q.keep_valid).await?;
+    let (preview, report) =
+        state.ward.apply_asset_import(&auth.ctx, &slug, id_of(&id, "import")?, None, q.keep_valid).await?;
     Ok(Json(ImportView::applied(&preview, &report)))
 }
 

@@ -164,10 +164,9 @@ pub async fn gaps(
     let profile = state.ward.organisation(&auth.ctx, &slug).await.or_page(tr)?;
     let level = q.level.as_deref().and_then(|l| Level::parse(l).ok());
     let report: GapReport = state.ward.gap_report(&auth.ctx, &slug, assessment, level).await.or_page(tr)?;
-    let (_, a) = state.ward.assessment(&auth.ctx, &slug, assessment).await.or_page(tr)?;
     let layout = org_layout(&state, &auth, tr, ctx, &profile, "plan.title", Section::Assessment).await?;
     let level = report.plan.level;
-    let framework = a.framework;
+    let framework = report.framework;
     let (steps, points, reachable, blocked) = match &report.plan.path {
         Ok(p) => (
             p.increases
@@ -202,7 +201,7 @@ pub async fn gaps(
     Ok(GapsPage {
         slug: slug.clone(),
         id: id.clone(),
-        assessment: a.record.name.clone(),
+        assessment: report.name.clone(),
         level: level.code(),
         level_name: level_name(tr, level),
         levels: Level::ALL.iter().map(|l| (l.code(), level_name(tr, *l), *l == level)).collect(),
